@@ -1,0 +1,84 @@
+import "server-only";
+import { and, desc, eq, lte, ne, or } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { sessions, users } from "@/db/schema";
+
+export type SessionRow = typeof sessions.$inferSelect;
+export type SessionWithUser = { session: SessionRow; user: { id: string; email: string } };
+
+export async function insertSession(row: SessionRow): Promise<void> {
+  getDb().insert(sessions).values(row).run();
+}
+
+export async function findSessionByTokenHash(tokenHash: string): Promise<SessionWithUser | undefined> {
+  return getDb()
+    .select({ session: sessions, user: { id: users.id, email: users.email } })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.tokenHash, tokenHash))
+    .get();
+}
+
+export async function touchSession(id: string, lastSeenAt: Date): Promise<void> {
+  getDb().update(sessions).set({ lastSeenAt }).where(eq(sessions.id, id)).run();
+}
+
+export type SessionAuthUpdate = Pick<SessionRow, "tokenHash" | "amr" | "authenticatedAt" | "secondFactorDueSince" | "expiresAt" | "lastSeenAt">;
+
+/**
+ * Records a completed authentication step. `expectedTokenHash` makes it a compare-and-set: if two
+ * requests race on the same session, only the first rotates the token.
+ */
+export async function updateSessionAuth(
+  id: string,
+  expectedTokenHash: string,
+  update: SessionAuthUpdate,
+): Promise<boolean> {
+  const result = getDb()
+    .update(sessions)
+    .set(update)
+    .where(and(eq(sessions.id, id), eq(sessions.tokenHash, expectedTokenHash)))
+    .run();
+  return result.changes === 1;
+}
+
+export async function deleteSession(id: string): Promise<boolean> {
+  return getDb().delete(sessions).where(eq(sessions.id, id)).run().changes === 1;
+}
+
+export async function deleteUserSession(userId: string, id: string): Promise<boolean> {
+  return (
+    getDb()
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), eq(sessions.id, id)))
+      .run().changes === 1
+  );
+}
+
+export async function deleteOtherUserSessions(userId: string, keepId: string): Promise<number> {
+  return getDb()
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepId)))
+    .run().changes;
+}
+
+export async function deleteAllUserSessions(userId: string): Promise<number> {
+  return getDb().delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+}
+
+export async function listUserSessions(userId: string): Promise<SessionRow[]> {
+  return getDb()
+    .select()
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .orderBy(desc(sessions.lastSeenAt))
+    .all();
+}
+
+/** Housekeeping: rows past their absolute or idle lifetime (they are already refused on use). */
+export async function deleteExpiredSessions(now: Date, idleCutoff: Date): Promise<number> {
+  return getDb()
+    .delete(sessions)
+    .where(or(lte(sessions.expiresAt, now), lte(sessions.lastSeenAt, idleCutoff)))
+    .run().changes;
+}

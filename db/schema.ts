@@ -1,0 +1,165 @@
+import { sql } from "drizzle-orm";
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+/**
+ * The whole data model. Times are stored as epoch milliseconds. Secrets never appear here in
+ * plaintext: session tokens and recovery codes as hashes, TOTP secrets encrypted (lib/crypto).
+ */
+const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull();
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  /** Normalised (trimmed, lower-case) and unique. */
+  email: text("email").notNull().unique(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: createdAt(),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** SHA-256 of the cookie token; the token itself is never stored. */
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: createdAt(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Last full (re-)authentication with every factor the account had; drives "privileged". */
+    authenticatedAt: integer("authenticated_at", { mode: "timestamp_ms" }).notNull(),
+    /** Set while a (re-)authentication has passed its first factor and awaits a second one. */
+    secondFactorDueSince: integer("second_factor_due_since", { mode: "timestamp_ms" }),
+    /** JSON array of { method, completed_at } (see lib/auth/aal.ts). */
+    amr: text("amr").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Append-only (enforced by triggers in the migration). */
+export const securityEvents = sqliteTable(
+  "security_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: text("user_id").notNull(),
+    type: text("type").notNull(),
+    createdAt: createdAt(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** JSON object with event-specific, non-secret details. */
+    detail: text("detail").notNull().default("{}"),
+  },
+  (t) => [index("security_events_user_idx").on(t.userId, t.createdAt)],
+);
+
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    bucket: text("bucket").notNull(),
+    key: text("key").notNull(),
+    /** Attempts spent since the last success (or since the counter was forgotten). */
+    attempts: integer("attempts").notNull(),
+    lastAttemptAt: integer("last_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.key] })],
+);
+
+export const totpCredentials = sqliteTable("totp_credentials", {
+  id: text("id").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .unique()
+    .references(() => users.id, { onDelete: "cascade" }),
+  /** AES-256-GCM ciphertext of the base32 secret, bound to the user id (lib/crypto/encryption). */
+  secretCiphertext: text("secret_ciphertext").notNull(),
+  /** Highest RFC 6238 time step ever accepted; any code at or below it is a replay. */
+  lastUsedStep: integer("last_used_step"),
+  createdAt: createdAt(),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+});
+
+export const webauthnCredentials = sqliteTable(
+  "webauthn_credentials",
+  {
+    /** Credential ID, base64url. Unique across all accounts. */
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    publicKey: blob("public_key", { mode: "buffer" }).notNull(),
+    counter: integer("counter").notNull(),
+    /** JSON array of AuthenticatorTransport strings. */
+    transports: text("transports").notNull().default("[]"),
+    deviceType: text("device_type").notNull(),
+    backedUp: integer("backed_up", { mode: "boolean" }).notNull(),
+    /** Registered as a discoverable credential with user verification: may sign in alone (passkey). */
+    isPasskey: integer("is_passkey", { mode: "boolean" }).notNull(),
+    aaguid: text("aaguid"),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("webauthn_credentials_user_idx").on(t.userId)],
+);
+
+export const webauthnChallenges = sqliteTable("webauthn_challenges", {
+  /** The challenge itself (base64url); consumed by deleting the row. */
+  challenge: text("challenge").primaryKey(),
+  purpose: text("purpose").notNull(),
+  /** The session (registration, second factor) or sign-in attempt it is bound to. */
+  bindingHash: text("binding_hash").notNull(),
+  userId: text("user_id"),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+export const recoveryCodeSets = sqliteTable(
+  "recovery_code_sets",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** "pending" until the user confirms they saved the codes, then "active". */
+    status: text("status", { enum: ["pending", "active"] }).notNull(),
+    /** The session a pending set was shown to; only it may confirm. */
+    sessionId: text("session_id"),
+    createdAt: createdAt(),
+    confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("recovery_code_sets_user_idx").on(t.userId),
+    // At most one valid set per account, enforced by the database itself.
+    uniqueIndex("recovery_code_sets_one_active").on(t.userId).where(sql`status = 'active'`),
+  ],
+);
+
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    setId: text("set_id")
+      .notNull()
+      .references(() => recoveryCodeSets.id, { onDelete: "cascade" }),
+    /** 1-based number shown next to the code, so used codes can be named after they are gone. */
+    position: integer("position").notNull(),
+    /** HMAC-SHA-256 of the normalised code under a key derived from AUTH_SECRET. */
+    codeHash: text("code_hash").notNull(),
+    keyId: text("key_id").notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.setId, t.position] }),
+    index("recovery_codes_hash_idx").on(t.codeHash),
+  ],
+);

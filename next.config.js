@@ -1,0 +1,26 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native modules stay outside the server bundle.
+  serverExternalPackages: ["better-sqlite3", "argon2"],
+  poweredByHeader: false,
+  // Server actions already refuse cross-origin POSTs (Origin must match Host); proxy.ts also
+  // checks Origin against APP_ORIGIN. Bound request bodies well below the default 1 MB.
+  experimental: { serverActions: { bodySizeLimit: "64kb" } },
+  async headers() {
+    // Headers that don't depend on the request; the CSP (with its per-request nonce) is in proxy.ts.
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "no-referrer" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+        ],
+      },
+    ];
+  },
+};
+
+module.exports = nextConfig;
