@@ -1,0 +1,118 @@
+import "server-only";
+import { deleteSession } from "@/db/queries/sessions";
+import { meetsAal, isPrivileged, type Aal, type AuthMethod } from "@/lib/auth/aal";
+import {
+  createSession,
+  recordAuthenticationStep,
+  type Session,
+} from "@/lib/auth/session";
+import { getConfig } from "@/lib/config";
+import { availableAal } from "@/lib/mfa";
+import type { SecondFactorMethodId, VerifyOutcome } from "@/lib/mfa/types";
+import { recordSecurityEvent } from "@/lib/security/audit";
+import type { ClientContext } from "@/lib/security/client";
+import { formatWait } from "@/lib/security/rate-limit-policy";
+import { resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
+
+/**
+ * The sign-in flow's steps, in one place: what a first factor does to a browser's session, how a
+ * second factor completes it, and what a request may reach in each state.
+ */
+
+/** A (re-)authentication that passed its first factor may finish its second within this time. */
+export const SECOND_FACTOR_STEP_MAX_AGE_SECONDS = 10 * 60;
+
+export type Access =
+  | { kind: "anonymous" }
+  /** Signed in with the first factor only, on an account that has a second factor. */
+  | { kind: "second_factor_due"; session: Session; availableAal: Aal }
+  | { kind: "signed_in"; session: Session; availableAal: Aal; privileged: boolean };
+
+export async function accessFor(session: Session | null, now = new Date()): Promise<Access> {
+  if (!session) return { kind: "anonymous" };
+  const available = await availableAal(session.userId);
+  if (!meetsAal(session.aal, available)) return { kind: "second_factor_due", session, availableAal: available };
+  const privileged = isPrivileged(session.authenticatedAt, getConfig().PRIVILEGED_SESSION_MAX_AGE, now);
+  return { kind: "signed_in", session, availableAal: available, privileged };
+}
+
+/** May this session use the second-factor step: fresh sign-in, or a re-authentication under way? */
+export function mayCompleteSecondFactor(access: Access, now = new Date()): access is Exclude<Access, { kind: "anonymous" }> {
+  if (access.kind === "anonymous") return false;
+  if (access.kind === "second_factor_due") return true;
+  const due = access.session.secondFactorDueSince;
+  return (
+    access.availableAal === "aal2" &&
+    due !== null &&
+    now.getTime() - due.getTime() < SECOND_FACTOR_STEP_MAX_AGE_SECONDS * 1000
+  );
+}
+
+/**
+ * A first factor succeeded in this browser. If the browser already holds a session of the same
+ * user, this is a re-authentication: it is appended to that session (token rotated). Otherwise a
+ * new session starts (any session of another user in this browser ends). Returns the cookie token.
+ */
+export async function completeFirstFactor(
+  userId: string,
+  method: Extract<AuthMethod, "password" | "oidc">,
+  existing: Session | null,
+  client: ClientContext,
+): Promise<string> {
+  const complete = (await availableAal(userId)) === "aal1";
+  if (existing && existing.userId === userId) {
+    const token = await recordAuthenticationStep(existing, { method, complete });
+    if (token) {
+      await recordSecurityEvent(userId, "reauth.succeeded", client, { method, second_factor_due: !complete });
+      return token;
+    }
+  } else if (existing) {
+    await deleteSession(existing.id);
+  }
+  const token = await createSession({ userId, method, complete, client });
+  await recordSecurityEvent(userId, "signin.succeeded", client, { method, second_factor_due: !complete });
+  return token;
+}
+
+export type SecondFactorResult = { ok: true } | { ok: false; message: string };
+
+export const SECOND_FACTOR_MESSAGES = {
+  invalid: "That code isn't valid. Check it and try again.",
+  replayed: "That code was already used. Wait for your app to show a new one.",
+  not_enrolled: "That method isn't set up for your account. Choose another.",
+  raced: "Your session changed while this was checked. Please try again.",
+  throttled: (seconds: number) => `Too many attempts. Try again in ${formatWait(seconds)}.`,
+} as const;
+
+/**
+ * One attempt at a second factor, for every method: spend the shared budget first (so parallel
+ * guesses can't overspend and a throttled user is refused even with a right code), verify, then
+ * append the method to the AMR, restart the privileged window and rotate the token.
+ */
+export async function attemptSecondFactor(
+  session: Session,
+  method: SecondFactorMethodId,
+  client: ClientContext,
+  verify: () => Promise<VerifyOutcome>,
+  auditDetail: Record<string, string | number> = {},
+): Promise<SecondFactorResult> {
+  const limit = await spendAttempts([
+    ["secondFactorAccount", session.userId],
+    ["secondFactorIp", client.ip ?? "unknown"],
+  ]);
+  if (!limit.allowed) {
+    await recordSecurityEvent(session.userId, "second_factor.throttled", client, { method });
+    return { ok: false, message: SECOND_FACTOR_MESSAGES.throttled(limit.retryAfterSeconds) };
+  }
+  const outcome = await verify();
+  if (!outcome.ok) {
+    const type = outcome.reason === "replayed" && method === "totp" ? "totp.replay_refused" : "second_factor.failed";
+    await recordSecurityEvent(session.userId, type, client, { method, reason: outcome.reason });
+    return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };
+  }
+  await resetAttempts("secondFactorAccount", session.userId);
+  const token = await recordAuthenticationStep(session, { method, complete: true });
+  if (!token) return { ok: false, message: SECOND_FACTOR_MESSAGES.raced };
+  await recordSecurityEvent(session.userId, "second_factor.succeeded", client, { method, ...auditDetail });
+  return { ok: true };
+}

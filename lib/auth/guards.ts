@@ -1,0 +1,33 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { accessFor, type Access } from "@/lib/auth/flow";
+import { refreshUrl, safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
+import { getCurrentSession } from "@/lib/auth/session";
+
+/**
+ * Page and action gates. Every server action calls one of these itself: an action is a public
+ * POST endpoint, so nothing may rely on the page that rendered its form having checked.
+ */
+export type SignedIn = Extract<Access, { kind: "signed_in" }>;
+
+export async function getAccess(): Promise<Access> {
+  return accessFor(await getCurrentSession());
+}
+
+/** A fully signed-in user (at the account's highest available AAL), or a redirect to get there. */
+export async function requireSignedIn(returnTo: string): Promise<SignedIn> {
+  const access = await getAccess();
+  if (access.kind === "anonymous") {
+    const target = safeReturnTo(returnTo);
+    redirect(target === "/" ? "/login" : `/login?${new URLSearchParams({ return_to: target })}`);
+  }
+  if (access.kind === "second_factor_due") redirect(secondFactorUrl(returnTo));
+  return access;
+}
+
+/** As requireSignedIn, and authenticated with every factor within PRIVILEGED_SESSION_MAX_AGE. */
+export async function requirePrivileged(returnTo: string): Promise<SignedIn> {
+  const access = await requireSignedIn(returnTo);
+  if (!access.privileged) redirect(refreshUrl(returnTo));
+  return access;
+}

@@ -1,0 +1,184 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { cache } from "react";
+import {
+  deleteSession,
+  findSessionByTokenHash,
+  insertSession,
+  touchSession,
+  updateSessionAuth,
+  type SessionRow,
+} from "@/db/queries/sessions";
+import { getConfig } from "@/lib/config";
+import { randomId, randomToken } from "@/lib/crypto/random";
+import { sha256Hex } from "@/lib/crypto/hash";
+import { computeAal, type Aal, type AmrEntry, type AuthMethod } from "@/lib/auth/aal";
+import type { ClientContext } from "@/lib/security/client";
+
+/**
+ * Server-side sessions. The cookie holds a random 256-bit token; the database holds only its
+ * SHA-256, so a leaked database can't be replayed as cookies. Every request looks the row up, so a
+ * revoked or expired session is dead on its very next request. The only module that touches the
+ * session cookie.
+ */
+export interface Session {
+  id: string;
+  userId: string;
+  email: string;
+  amr: AmrEntry[];
+  aal: Aal;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  authenticatedAt: Date;
+  secondFactorDueSince: Date | null;
+  ip: string | null;
+  userAgent: string | null;
+  /** Hash of the token this request presented; used to detect a concurrent rotation. */
+  tokenHash: string;
+}
+
+export function sessionCookieName(): string {
+  // __Host- pins the cookie to this exact origin (no Domain, Path=/, Secure): only on https.
+  return getConfig().secureCookies ? "__Host-twofold.session" : "twofold.session";
+}
+
+export function sessionCookieOptions() {
+  const config = getConfig();
+  return {
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: config.secureCookies,
+    path: "/",
+  };
+}
+
+function toSession(row: SessionRow, email: string): Session {
+  const amr = JSON.parse(row.amr) as AmrEntry[];
+  return {
+    id: row.id,
+    userId: row.userId,
+    email,
+    amr,
+    aal: computeAal(amr),
+    createdAt: row.createdAt,
+    lastSeenAt: row.lastSeenAt,
+    expiresAt: row.expiresAt,
+    authenticatedAt: row.authenticatedAt,
+    secondFactorDueSince: row.secondFactorDueSince,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    tokenHash: row.tokenHash,
+  };
+}
+
+/** Don't write last_seen_at on every request: once a minute is precise enough for idle timeouts. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export async function validateSessionToken(token: string, now = new Date()): Promise<Session | null> {
+  if (!token || token.length > 128) return null;
+  const found = await findSessionByTokenHash(sha256Hex(token));
+  if (!found) return null;
+  const { session: row, user } = found;
+  const config = getConfig();
+  const idleDeadline = row.lastSeenAt.getTime() + config.SESSION_IDLE_TIMEOUT * 1000;
+  if (row.expiresAt.getTime() <= now.getTime() || idleDeadline <= now.getTime()) {
+    await deleteSession(row.id);
+    return null;
+  }
+  if (now.getTime() - row.lastSeenAt.getTime() >= Math.min(TOUCH_INTERVAL_MS, config.SESSION_IDLE_TIMEOUT * 100)) {
+    await touchSession(row.id, now);
+    row.lastSeenAt = now;
+  }
+  return toSession(row, user.email);
+}
+
+/** Reads the cookie afresh; use inside a flow that may have just changed it. */
+export async function readSessionFromCookie(): Promise<Session | null> {
+  const token = (await cookies()).get(sessionCookieName())?.value;
+  return token ? validateSessionToken(token) : null;
+}
+
+/** The session of the current request, or null. Memoised per request (pages and layouts). */
+export const getCurrentSession = cache(readSessionFromCookie);
+
+export interface NewSession {
+  userId: string;
+  method: AuthMethod;
+  multiFactor?: boolean;
+  /** False when the account has a second factor still to be completed. */
+  complete: boolean;
+  client: ClientContext;
+}
+
+/** Creates the row and returns the token for the cookie (the caller, Auth.js or us, sets it). */
+export async function createSession(input: NewSession, now = new Date()): Promise<string> {
+  const token = randomToken();
+  const config = getConfig();
+  const amr: AmrEntry[] = [
+    { method: input.method, completed_at: now.toISOString(), ...(input.multiFactor ? { multi_factor: true as const } : {}) },
+  ];
+  await insertSession({
+    id: randomId(),
+    userId: input.userId,
+    tokenHash: sha256Hex(token),
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + config.SESSION_MAX_AGE * 1000),
+    authenticatedAt: now,
+    secondFactorDueSince: input.complete ? null : now,
+    amr: JSON.stringify(amr),
+    ip: input.client.ip,
+    userAgent: input.client.userAgent,
+  });
+  return token;
+}
+
+export interface CompletedStep {
+  method: AuthMethod;
+  multiFactor?: boolean;
+  /** True when this step finishes a full authentication: the privileged window restarts. */
+  complete: boolean;
+}
+
+/**
+ * Appends a completed method to the AMR and rotates the token (the old cookie stops working),
+ * then sets the new cookie. Returns the new token, or null if another request rotated it first.
+ */
+export async function recordAuthenticationStep(session: Session, step: CompletedStep, now = new Date()): Promise<string | null> {
+  const token = randomToken();
+  const config = getConfig();
+  const amr: AmrEntry[] = [
+    ...session.amr,
+    { method: step.method, completed_at: now.toISOString(), ...(step.multiFactor ? { multi_factor: true as const } : {}) },
+  ];
+  const updated = await updateSessionAuth(session.id, session.tokenHash, {
+    tokenHash: sha256Hex(token),
+    amr: JSON.stringify(amr),
+    authenticatedAt: step.complete ? now : session.authenticatedAt,
+    secondFactorDueSince: step.complete ? null : now,
+    // A full re-authentication renews the absolute lifetime, as Kratos does.
+    expiresAt: step.complete ? new Date(now.getTime() + config.SESSION_MAX_AGE * 1000) : session.expiresAt,
+    lastSeenAt: now,
+  });
+  if (!updated) return null;
+  await setSessionCookie(token);
+  return token;
+}
+
+export async function setSessionCookie(token: string): Promise<void> {
+  (await cookies()).set(sessionCookieName(), token, {
+    ...sessionCookieOptions(),
+    maxAge: getConfig().SESSION_MAX_AGE,
+  });
+}
+
+export async function clearSessionCookie(): Promise<void> {
+  (await cookies()).delete({ name: sessionCookieName(), ...sessionCookieOptions() });
+}
+
+/** Ends the current session: the row goes, not just the cookie. */
+export async function endCurrentSession(session: Session): Promise<void> {
+  await deleteSession(session.id);
+  await clearSessionCookie();
+}

@@ -1,0 +1,53 @@
+import "server-only";
+import { z } from "zod";
+
+/**
+ * Every environment knob in one place, parsed once. Documented in README.md ("Configuration").
+ * Durations are in seconds, as in CONTRACT.md.
+ */
+const seconds = (fallback: number) =>
+  z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_PATH: z.string().min(1).default("data/twofold.db"),
+  APP_ORIGIN: z.url().default("http://localhost:3000"),
+  APP_NAME: z.string().min(1).max(64).default("Twofold"),
+  AUTH_SECRET: z.string().optional(),
+  /** Comma-separated former AUTH_SECRET values, still accepted to decrypt and verify while rotating. */
+  AUTH_SECRET_PREVIOUS: z.string().optional(),
+  PRIVILEGED_SESSION_MAX_AGE: seconds(900),
+  SESSION_MAX_AGE: seconds(86_400),
+  SESSION_IDLE_TIMEOUT: seconds(3_600),
+  /** How many X-Forwarded-For hops from the right are trusted proxies (see lib/security/client.ts). */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Password hashes allowed to run at once; the rest wait in line (lib/auth/password.ts). */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  SMTP_URL: z.string().optional(),
+  OUTBOX_DIR: z.string().optional(),
+});
+
+export type Config = z.infer<typeof schema> & {
+  origin: URL;
+  /** WebAuthn relying-party id: the host name users see. */
+  rpId: string;
+  secureCookies: boolean;
+};
+
+let cached: Config | undefined;
+
+export function getConfig(): Config {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
+  }
+  const origin = new URL(parsed.data.APP_ORIGIN);
+  cached = {
+    ...parsed.data,
+    origin,
+    rpId: origin.hostname,
+    secureCookies: origin.protocol === "https:",
+  };
+  return cached;
+}

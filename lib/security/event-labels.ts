@@ -1,0 +1,34 @@
+import type { SecurityEventType } from "@/lib/security/audit";
+
+/** How each security event reads to the account's owner. */
+export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
+  "account.created": "Account created",
+  "signin.succeeded": "Signed in",
+  "signin.failed": "Failed sign-in attempt (wrong password)",
+  "signin.throttled": "Sign-in attempts paused after too many tries",
+  "reauth.succeeded": "Confirmed password to change settings",
+  "second_factor.succeeded": "Second step completed",
+  "second_factor.failed": "Wrong second-step code",
+  "second_factor.throttled": "Second-step attempts paused after too many tries",
+  "totp.replay_refused": "Refused a reused authenticator code",
+  "totp.enabled": "Authenticator app added",
+  "totp.removed": "Authenticator app removed",
+  "session.signed_out": "Signed out",
+  "session.revoked": "Signed out a session",
+  "session.others_revoked": "Signed out all other sessions",
+};
+
+const METHOD_LABELS: Record<string, string> = {
+  password: "password",
+  totp: "authenticator app",
+  webauthn: "security key",
+  lookup_secret: "recovery code",
+  oidc: "single sign-on",
+};
+
+export function describeSecurityEvent(type: string, detail: Record<string, unknown>): string {
+  const label = SECURITY_EVENT_LABELS[type as SecurityEventType] ?? type;
+  const method = typeof detail.method === "string" ? METHOD_LABELS[detail.method] : undefined;
+  if (method && (type === "second_factor.succeeded" || type === "second_factor.failed")) return `${label} (${method})`;
+  return label;
+}
