@@ -1,0 +1,28 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { attemptSecondFactor } from "@/lib/auth/flow";
+import { getAccess } from "@/lib/auth/guards";
+import { mayCompleteSecondFactor } from "@/lib/auth/flow";
+import { safeReturnTo } from "@/lib/auth/return-to";
+import { verifyTotp } from "@/lib/mfa/totp";
+import { getClientContext } from "@/lib/security/client";
+import type { FormState } from "@/components/ui/form-state";
+
+const codeSchema = z.object({
+  code: z.string({ error: "Enter the code from your app." }).trim().min(1, "Enter the code from your app.").max(64, "That code is too long."),
+});
+
+export async function verifyTotpStepAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const returnTo = safeReturnTo(formData.get("return_to"));
+  const access = await getAccess();
+  if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : returnTo);
+  const parsed = codeSchema.safeParse({ code: formData.get("code") });
+  if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
+  const result = await attemptSecondFactor(access.session, "totp", await getClientContext(), () =>
+    verifyTotp(access.session.userId, parsed.data.code),
+  );
+  if (!result.ok) return { message: result.message };
+  redirect(returnTo);
+}

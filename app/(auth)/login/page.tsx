@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/layout/auth-card";
+import { getAccess } from "@/lib/auth/guards";
+import { safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
+import { SignInForm } from "./components";
+
+export const metadata = { title: "Sign in" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const returnTo = safeReturnTo(params.return_to);
+  const refresh = params.refresh === "true";
+  const access = await getAccess();
+
+  if (access.kind === "second_factor_due") redirect(secondFactorUrl(returnTo));
+  if (access.kind === "signed_in" && !refresh) redirect(returnTo);
+
+  if (access.kind === "signed_in") {
+    // Re-authentication: same account, every factor it has, then back to where the user was.
+    return (
+      <AuthCard
+        title="Confirm it's you"
+        description={
+          access.availableAal === "aal2"
+            ? "This page handles sensitive settings. Enter your password, then your second factor."
+            : "This page handles sensitive settings. Enter your password to continue."
+        }
+        footer={<Link href={returnTo === "/settings/security" ? "/" : returnTo} className="text-indigo-700 underline-offset-4 hover:underline">Cancel</Link>}
+      >
+        <SignInForm returnTo={returnTo} fixedEmail={access.session.email} />
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard
+      title="Sign in"
+      footer={<>New here? <Link href="/signup" className="font-medium text-indigo-700 underline-offset-4 hover:underline">Create an account</Link></>}
+    >
+      <SignInForm returnTo={returnTo} />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,59 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { insertUser } from "@/db/queries/users";
+import { emailSchema } from "@/lib/auth/credentials";
+import { BusyError } from "@/lib/auth/concurrency";
+import { completeFirstFactor } from "@/lib/auth/flow";
+import { hashPassword } from "@/lib/auth/password";
+import { checkNewPassword, PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
+import { readSessionFromCookie, setSessionCookie } from "@/lib/auth/session";
+import { randomId } from "@/lib/crypto/random";
+import { recordSecurityEvent } from "@/lib/security/audit";
+import { getClientContext } from "@/lib/security/client";
+import { formatWait } from "@/lib/security/rate-limit-policy";
+import { spendAttempt } from "@/lib/security/rate-limit";
+import type { FormState } from "@/components/ui/form-state";
+
+const signUpSchema = z.object({
+  email: emailSchema,
+  password: z
+    .string({ error: "Choose a password." })
+    .min(1, "Choose a password.")
+    .max(PASSWORD_MAX_LENGTH * 4, `Use at most ${PASSWORD_MAX_LENGTH} characters.`),
+});
+
+export async function signUpAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const client = await getClientContext();
+  const parsed = signUpSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
+  const typedEmail = typeof formData.get("email") === "string" ? String(formData.get("email")).slice(0, 254) : "";
+  if (!parsed.success) {
+    return { errors: z.flattenError(parsed.error).fieldErrors, values: { email: typedEmail } };
+  }
+  const { email, password } = parsed.data;
+  const weakness = checkNewPassword(password, email);
+  if (weakness) return { errors: { password: [weakness] }, values: { email } };
+
+  const limit = await spendAttempt("signUpIp", client.ip ?? "unknown");
+  if (!limit.allowed) {
+    return { message: `Too many new accounts from your network. Try again in ${formatWait(limit.retryAfterSeconds)}.`, values: { email } };
+  }
+
+  let passwordHash: string;
+  try {
+    passwordHash = await hashPassword(password);
+  } catch (error) {
+    if (error instanceof BusyError) return { message: "We're very busy right now. Please try again in a few seconds.", values: { email } };
+    throw error;
+  }
+  const userId = randomId();
+  const created = await insertUser({ id: userId, email, passwordHash, createdAt: new Date() });
+  if (!created) {
+    return { errors: { email: ["An account with this email already exists. Sign in instead."] }, values: { email } };
+  }
+  await recordSecurityEvent(userId, "account.created", client);
+  const token = await completeFirstFactor(userId, "password", await readSessionFromCookie(), client);
+  await setSessionCookie(token);
+  redirect("/");
+}

@@ -1,0 +1,23 @@
+"use client";
+
+import { useActionState } from "react";
+import { FormAlert } from "@/components/ui/alert";
+import { Field } from "@/components/ui/field";
+import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { signUpAction } from "./actions";
+
+export function SignUpForm() {
+  const [state, formAction] = useActionState(signUpAction, EMPTY_FORM_STATE);
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <FormAlert message={state.message} />
+      <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={254}
+        defaultValue={state.values?.email} errors={state.errors?.email} />
+      <Field label="Password" name="password" type="password" autoComplete="new-password" required
+        minLength={8} maxLength={128} errors={state.errors?.password}
+        hint="At least 8 characters. A few unrelated words make a strong password." />
+      <SubmitButton full>Create account</SubmitButton>
+    </form>
+  );
+}

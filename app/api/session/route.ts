@@ -1,0 +1,35 @@
+import { NextResponse } from "next/server";
+import { privilegedUntil } from "@/lib/auth/aal";
+import { accessFor } from "@/lib/auth/flow";
+import { readSessionFromCookie } from "@/lib/auth/session";
+import { getConfig } from "@/lib/config";
+
+/**
+ * The "whoami" of CONTRACT.md. An aal1 session of an aal2 account still gets 200 here, so a client
+ * can see it must step up; everything else treats such a session as not yet signed in.
+ */
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const session = await readSessionFromCookie();
+  const access = await accessFor(session);
+  if (access.kind === "anonymous") {
+    return NextResponse.json({ error: "Not signed in." }, { status: 401, headers: { "Cache-Control": "no-store" } });
+  }
+  const s = access.session;
+  return NextResponse.json(
+    {
+      user: { id: s.userId, email: s.email },
+      session: {
+        id: s.id,
+        aal: s.aal,
+        authenticated_at: s.authenticatedAt.toISOString(),
+        expires_at: s.expiresAt.toISOString(),
+        privileged_until: privilegedUntil(s.authenticatedAt, getConfig().PRIVILEGED_SESSION_MAX_AGE).toISOString(),
+        amr: s.amr.map(({ method, completed_at }) => ({ method, completed_at })),
+      },
+      available_aal: access.availableAal,
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}

@@ -1,0 +1,105 @@
+import { AppShell } from "@/components/layout/app-shell";
+import { FormAlert } from "@/components/ui/alert";
+import { Section } from "@/components/ui/section";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { Time } from "@/components/ui/time";
+import { listUserSessions } from "@/db/queries/sessions";
+import { requirePrivileged } from "@/lib/auth/guards";
+import { getTotpStatus } from "@/lib/mfa/totp";
+import { recentSecurityEvents } from "@/lib/security/audit";
+import { describeDevice } from "@/lib/security/device";
+import { describeSecurityEvent } from "@/lib/security/event-labels";
+import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
+import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
+
+export const metadata = { title: "Security settings" };
+
+const NOTICES: Record<string, { text: string; tone: "success" | "info" }> = {
+  "totp-enabled": { text: "Authenticator app added. You'll be asked for a code when you sign in.", tone: "success" },
+  "totp-removed": { text: "Authenticator app removed.", tone: "info" },
+  "totp-exists": { text: "An authenticator app is already set up. Remove it first to set up another.", tone: "info" },
+  "session-revoked": { text: "That session was signed out.", tone: "success" },
+  "session-missing": { text: "That session had already ended.", tone: "info" },
+  "session-current": { text: "To end this session, use Sign out.", tone: "info" },
+  "others-revoked": { text: "All other sessions were signed out.", tone: "success" },
+};
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function SecuritySettingsPage({ searchParams }: { searchParams: SearchParams }) {
+  const { session } = await requirePrivileged("/settings/security");
+  const params = await searchParams;
+  const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
+  const [totp, sessions, events] = await Promise.all([
+    getTotpStatus(session.userId),
+    listUserSessions(session.userId),
+    recentSecurityEvents(session.userId, 30),
+  ]);
+
+  return (
+    <AppShell email={session.email}>
+      <h1 className="text-2xl font-semibold tracking-tight">Security settings</h1>
+      <p className="mt-1 text-sm text-slate-600">Manage how you sign in and where you are signed in.</p>
+      <div className="mt-4"><FormAlert message={notice?.text} tone={notice?.tone ?? "info"} /></div>
+
+      <div className="mt-2 space-y-6">
+        <Section id="totp" title="Authenticator app"
+          description="Codes from an app on your phone, asked for after your password.">
+          {totp.enabled ? (
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              <p className="text-sm text-slate-700">
+                <span className="font-medium text-emerald-700">On</span> · added <Time value={totp.createdAt} />
+                {totp.lastUsedAt ? <> · last used <Time value={totp.lastUsedAt} /></> : null}
+              </p>
+              <RemoveTotpForm />
+            </div>
+          ) : (
+            <TotpEnrolForm />
+          )}
+        </Section>
+
+        <Section id="sessions" title="Sessions" description="Browsers and devices signed in to your account.">
+          <ul className="divide-y divide-slate-200">
+            {sessions.map((s) => (
+              <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
+                <div className="text-sm">
+                  <p className="font-medium text-slate-900">
+                    {describeDevice(s.userAgent)}
+                    {s.id === session.id ? <span className="ml-2 rounded bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">This device</span> : null}
+                  </p>
+                  <p className="text-slate-600">
+                    {s.ip ?? "Unknown IP"} · signed in <Time value={s.createdAt} /> · last active <Time value={s.lastSeenAt} />
+                  </p>
+                </div>
+                {s.id !== session.id ? (
+                  <form action={revokeSessionAction}>
+                    <input type="hidden" name="session_id" value={s.id} />
+                    <SubmitButton variant="secondary" aria-label={`Revoke ${describeDevice(s.userAgent)} session`}>Revoke</SubmitButton>
+                  </form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          {sessions.length > 1 ? (
+            <form action={revokeOtherSessionsAction} className="mt-4">
+              <SubmitButton variant="secondary">Sign out other sessions</SubmitButton>
+            </form>
+          ) : null}
+        </Section>
+
+        <Section id="activity" title="Recent security activity" description="Sign-ins and changes to your account's security, newest first.">
+          <ul className="divide-y divide-slate-200 text-sm">
+            {events.map((event) => (
+              <li key={event.id} className="py-2">
+                <p className="font-medium text-slate-900">{describeSecurityEvent(event.type, event.detail)}</p>
+                <p className="text-slate-600">
+                  <Time value={event.createdAt} /> · {describeDevice(event.userAgent)} · {event.ip ?? "Unknown IP"}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      </div>
+    </AppShell>
+  );
+}

@@ -1,0 +1,23 @@
+import Link from "next/link";
+import { signOutAction } from "@/app/actions/sign-out";
+
+/** Header and page frame for signed-in pages. */
+export function AppShell({ email, children }: { email: string; children: React.ReactNode }) {
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <Link href="/" className="text-lg font-semibold tracking-tight text-indigo-700">Twofold</Link>
+          <nav aria-label="Account" className="flex flex-wrap items-center gap-4 text-sm">
+            <Link href="/settings/security" className="text-slate-700 underline-offset-4 hover:underline">Security settings</Link>
+            <span className="hidden text-slate-500 sm:inline" title="Signed in as">{email}</span>
+            <form action={signOutAction}>
+              <button type="submit" className="rounded-md px-2 py-1 text-slate-700 underline-offset-4 hover:underline">Sign out</button>
+            </form>
+          </nav>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-3xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

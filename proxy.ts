@@ -1,0 +1,50 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+/**
+ * Runs before every page and action: a fresh CSP nonce per response (Next.js adds it to its own
+ * scripts), and a same-origin check on every state-changing request. Sessions are NOT checked
+ * here: each page and action checks its own (lib/auth/guards.ts).
+ */
+const isDev = process.env.NODE_ENV !== "production";
+
+function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-eval'" : ""}`,
+    // React sets style attributes at runtime; styles can't run code.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function expectedOrigin(request: NextRequest): string {
+  return process.env.APP_ORIGIN ? new URL(process.env.APP_ORIGIN).origin : request.nextUrl.origin;
+}
+
+export function proxy(request: NextRequest) {
+  if (!["GET", "HEAD", "OPTIONS"].includes(request.method)) {
+    const origin = request.headers.get("origin");
+    // Browsers send Origin on every cross-site POST; a mismatch is a forged request.
+    if (origin !== null && origin !== expectedOrigin(request)) {
+      return NextResponse.json({ error: "Cross-origin request refused." }, { status: 403 });
+    }
+  }
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  const csp = contentSecurityPolicy(nonce);
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", csp);
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+};
