@@ -68,9 +68,9 @@ export const rateLimits = sqliteTable(
   {
     bucket: text("bucket").notNull(),
     key: text("key").notNull(),
-    /** Attempts spent since the last success (or since the counter was forgotten). */
+    /** Attempts spent in the current window (a success on the account's counter clears it). */
     attempts: integer("attempts").notNull(),
-    lastAttemptAt: integer("last_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    windowStartedAt: integer("window_started_at", { mode: "timestamp_ms" }).notNull(),
     lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
   },
   (t) => [primaryKey({ columns: [t.bucket, t.key] })],

@@ -2,7 +2,7 @@ CREATE TABLE `rate_limits` (
 	`bucket` text NOT NULL,
 	`key` text NOT NULL,
 	`attempts` integer NOT NULL,
-	`last_attempt_at` integer NOT NULL,
+	`window_started_at` integer NOT NULL,
 	`locked_until` integer,
 	PRIMARY KEY(`bucket`, `key`)
 );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decideAttempt, formatWait, lockSecondsAfter, type RateLimitPolicy, type RateLimitState } from "./rate-limit-policy";
 
-const policy: RateLimitPolicy = { freeAttempts: 3, baseLockSeconds: 10, maxLockSeconds: 60, forgetAfterSeconds: 3600 };
+const policy: RateLimitPolicy = { freeAttempts: 3, baseLockSeconds: 10, maxLockSeconds: 60, windowSeconds: 3600 };
 const t0 = new Date("2026-01-01T00:00:00Z");
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
@@ -16,35 +16,42 @@ function run(times: number, start: RateLimitState | undefined, now: Date) {
 }
 
 describe("decideAttempt", () => {
-  it("allows the free attempts without a lock", () => {
-    const state = run(3, undefined, t0);
-    expect(state.attempts).toBe(3);
+  it("allows the free attempts, locking only after the last of them", () => {
+    const state = run(2, undefined, t0);
+    expect(state.attempts).toBe(2);
     expect(state.lockedUntil).toBeNull();
+    expect(run(3, undefined, t0).lockedUntil).toEqual(later(10));
   });
 
-  it("locks after the free attempts and refuses while locked, with the remaining wait", () => {
-    const state = run(4, undefined, t0);
+  it("refuses while locked, with the remaining wait, and spends nothing", () => {
+    const state = run(3, undefined, t0);
     expect(state.lockedUntil).toEqual(later(10));
     const refused = decideAttempt(state, later(3), policy);
-    expect(refused).toMatchObject({ allowed: false, retryAfterSeconds: 7 });
+    expect(refused).toMatchObject({ allowed: false, retryAfterSeconds: 7, state: null });
   });
 
   it("doubles the lock for every further attempt, up to the cap", () => {
-    expect([4, 5, 6, 7, 8, 50].map((n) => lockSecondsAfter(n, policy))).toEqual([10, 20, 40, 60, 60, 60]);
+    expect([1, 2, 3, 4, 5, 6, 50].map((n) => lockSecondsAfter(n, policy))).toEqual([0, 0, 10, 20, 40, 60, 60]);
     expect(lockSecondsAfter(10_000, policy)).toBe(60);
   });
 
   it("allows one attempt again once the lock has passed (bounded back-off)", () => {
-    const state = run(4, undefined, t0);
+    const state = run(3, undefined, t0);
     const decision = decideAttempt(state, later(10), policy);
     expect(decision.allowed).toBe(true);
     if (decision.allowed) expect(decision.state.lockedUntil).toEqual(later(30));
   });
 
-  it("forgets an idle counter", () => {
-    const state = run(3, undefined, t0);
+  it("starts over when the window has passed", () => {
+    const state = run(2, undefined, t0);
     const decision = decideAttempt(state, later(3600), policy);
-    expect(decision.allowed && decision.state.attempts).toBe(1);
+    expect(decision.allowed && decision.state).toEqual({ attempts: 1, windowStartedAt: later(3600), lockedUntil: null });
+  });
+
+  it("keeps counting within the window, however the attempts are spread", () => {
+    let state = run(1, undefined, t0);
+    const second = decideAttempt(state, later(1800), policy);
+    expect(second.allowed && second.state).toEqual({ attempts: 2, windowStartedAt: t0, lockedUntil: null });
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * How attempts turn into waiting time. Pure: the database layer applies it atomically.
  *
- * Each counter counts attempts since the last success. The first `freeAttempts` are free; every
- * attempt after that locks the key for `baseLockSeconds · 2^(n-1)`, capped at `maxLockSeconds`, so
+ * Each counter counts attempts since the last success. After `freeAttempts` attempts the key is
+ * locked for `baseLockSeconds`; each attempt after a lock has passed doubles the next lock, capped
+ * at `maxLockSeconds`, so
  * the wait grows quickly for a guesser but is always bounded: an attacker can delay a victim, never
  * lock them out for good. A counter left alone for `forgetAfterSeconds` starts over.
  */
@@ -10,12 +11,12 @@ export interface RateLimitPolicy {
   freeAttempts: number;
   baseLockSeconds: number;
   maxLockSeconds: number;
-  forgetAfterSeconds: number;
+  windowSeconds: number;
 }
 
 export interface RateLimitState {
   attempts: number;
-  lastAttemptAt: Date;
+  windowStartedAt: Date;
   lockedUntil: Date | null;
 }
 
@@ -23,11 +24,12 @@ export type RateLimitDecision =
   | { allowed: true; state: RateLimitState }
   | { allowed: false; retryAfterSeconds: number; state: RateLimitState | null };
 
+/** The lock that follows the n-th attempt: none before `freeAttempts`, then base, 2·base, 4·base… */
 export function lockSecondsAfter(attempts: number, policy: RateLimitPolicy): number {
   const excess = attempts - policy.freeAttempts;
-  if (excess < 1) return 0;
+  if (excess < 0) return 0;
   // Cap the exponent before computing, so a huge count can't overflow to Infinity.
-  const doubled = policy.baseLockSeconds * 2 ** Math.min(excess - 1, 30);
+  const doubled = policy.baseLockSeconds * 2 ** Math.min(excess, 30);
   return Math.min(doubled, policy.maxLockSeconds);
 }
 
@@ -41,15 +43,14 @@ export function decideAttempt(
     const retryAfterSeconds = Math.ceil((current.lockedUntil.getTime() - now.getTime()) / 1000);
     return { allowed: false, retryAfterSeconds, state: null };
   }
-  const forgotten =
-    !current || now.getTime() - current.lastAttemptAt.getTime() >= policy.forgetAfterSeconds * 1000;
-  const attempts = (forgotten ? 0 : current.attempts) + 1;
+  const expired = !current || now.getTime() - current.windowStartedAt.getTime() >= policy.windowSeconds * 1000;
+  const attempts = (expired ? 0 : current.attempts) + 1;
   const lockSeconds = lockSecondsAfter(attempts, policy);
   return {
     allowed: true,
     state: {
       attempts,
-      lastAttemptAt: now,
+      windowStartedAt: expired ? now : current.windowStartedAt,
       lockedUntil: lockSeconds > 0 ? new Date(now.getTime() + lockSeconds * 1000) : null,
     },
   };

@@ -8,20 +8,21 @@ import { decideAttempt, type RateLimitPolicy } from "@/lib/security/rate-limit-p
  */
 export const RATE_LIMITS = {
   /** Password guesses against one account, from anywhere. */
-  signInAccount: { freeAttempts: 5, baseLockSeconds: 30, maxLockSeconds: 15 * 60, forgetAfterSeconds: 60 * 60 },
+  signInAccount: { freeAttempts: 5, baseLockSeconds: 30, maxLockSeconds: 15 * 60, windowSeconds: 60 * 60 },
   /** Password guesses from one client IP, across accounts (credential stuffing). */
-  signInIp: { freeAttempts: 30, baseLockSeconds: 60, maxLockSeconds: 15 * 60, forgetAfterSeconds: 60 * 60 },
+  signInIp: { freeAttempts: 30, baseLockSeconds: 60, maxLockSeconds: 15 * 60, windowSeconds: 60 * 60 },
   /** New accounts from one client IP. */
-  signUpIp: { freeAttempts: 10, baseLockSeconds: 5 * 60, maxLockSeconds: 60 * 60, forgetAfterSeconds: 60 * 60 },
+  signUpIp: { freeAttempts: 10, baseLockSeconds: 5 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
   /**
    * Second-factor attempts against one account, one budget for every method (TOTP, WebAuthn,
-   * recovery codes), across all sessions and IPs. After 5 misses each further miss doubles the wait
-   * (1 min … 1 h): at most ~30 guesses a day, so a 6-digit TOTP (3 codes valid per guess with
-   * ±1 step) falls to a guesser with probability below 1e-4 per day.
+   * recovery codes), across all sessions and IPs. 5 attempts, then waits of 1, 2, 4 … 60 minutes
+   * between single attempts: about 35 guesses a day, so a 6-digit TOTP (3 codes valid per guess
+   * with ±1 step) falls to a guesser with probability about 1e-4 per day, and 100 consecutive
+   * failures (NIST's ceiling) take over two days.
    */
-  secondFactorAccount: { freeAttempts: 5, baseLockSeconds: 60, maxLockSeconds: 60 * 60, forgetAfterSeconds: 24 * 60 * 60 },
+  secondFactorAccount: { freeAttempts: 5, baseLockSeconds: 60, maxLockSeconds: 60 * 60, windowSeconds: 24 * 60 * 60 },
   /** Second-factor attempts from one client IP, across accounts. */
-  secondFactorIp: { freeAttempts: 20, baseLockSeconds: 60, maxLockSeconds: 60 * 60, forgetAfterSeconds: 60 * 60 },
+  secondFactorIp: { freeAttempts: 20, baseLockSeconds: 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
 } satisfies Record<string, RateLimitPolicy>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -33,7 +34,7 @@ export async function spendAttempt(name: RateLimitName, key: string, now = new D
   const policy = RATE_LIMITS[name];
   return updateRateLimit<AttemptResult>(name, key, (row) => {
     const decision = decideAttempt(
-      row && { attempts: row.attempts, lastAttemptAt: row.lastAttemptAt, lockedUntil: row.lockedUntil },
+      row && { attempts: row.attempts, windowStartedAt: row.windowStartedAt, lockedUntil: row.lockedUntil },
       now,
       policy,
     );
