@@ -94,7 +94,6 @@ export async function attemptSecondFactor(
   method: SecondFactorMethodId,
   client: ClientContext,
   verify: () => Promise<VerifyOutcome>,
-  auditDetail: Record<string, string | number> = {},
 ): Promise<SecondFactorResult> {
   const limit = await spendAttempts([
     ["secondFactorAccount", session.userId],
@@ -113,6 +112,6 @@ export async function attemptSecondFactor(
   await resetAttempts("secondFactorAccount", session.userId);
   const token = await recordAuthenticationStep(session, { method, complete: true });
   if (!token) return { ok: false, message: SECOND_FACTOR_MESSAGES.raced };
-  await recordSecurityEvent(session.userId, "second_factor.succeeded", client, { method, ...auditDetail });
+  await recordSecurityEvent(session.userId, "second_factor.succeeded", client, { method, ...outcome.detail });
   return { ok: true };
 }

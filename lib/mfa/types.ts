@@ -17,5 +17,6 @@ export interface SecondFactorMethod {
 }
 
 export type VerifyOutcome =
-  | { ok: true }
+  /** `detail` is non-secret context for the security log (e.g. which recovery code number). */
+  | { ok: true; detail?: Record<string, string | number> }
   | { ok: false; reason: "invalid" | "replayed" | "not_enrolled" };
