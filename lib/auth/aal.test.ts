@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeAal, isPrivileged, meetsAal, privilegedUntil, type AmrEntry } from "./aal";
+import { computeAal, isMultiFactorWebAuthn, isPrivileged, meetsAal, privilegedUntil, type AmrEntry } from "./aal";
 
 const at = "2026-01-01T00:00:00.000Z";
 const entry = (method: AmrEntry["method"], extra: Partial<AmrEntry> = {}): AmrEntry => ({
@@ -58,5 +58,13 @@ describe("privileged window", () => {
 
   it("reports where it ends", () => {
     expect(privilegedUntil(authenticatedAt, 60).toISOString()).toBe("2026-01-01T00:01:00.000Z");
+  });
+});
+
+describe("isMultiFactorWebAuthn", () => {
+  it("needs a passkey registration and user verification at this use", () => {
+    expect(isMultiFactorWebAuthn({ registeredAsPasskey: true, userVerified: true })).toBe(true);
+    expect(isMultiFactorWebAuthn({ registeredAsPasskey: true, userVerified: false })).toBe(false);
+    expect(isMultiFactorWebAuthn({ registeredAsPasskey: false, userVerified: true })).toBe(false);
   });
 });

@@ -29,6 +29,16 @@ export function computeAal(amr: readonly AmrEntry[]): Aal {
   return hasFirst && hasSecond ? "aal2" : "aal1";
 }
 
+/**
+ * When a WebAuthn sign-in is a whole multi-factor authentication on its own (a passkey): the
+ * credential was registered as discoverable with user verification, and this use verified the user
+ * again (PIN or biometric: something you know or are, on something you have). Anything less is a
+ * possession factor only and serves as a second factor after a password.
+ */
+export function isMultiFactorWebAuthn(use: { registeredAsPasskey: boolean; userVerified: boolean }): boolean {
+  return use.registeredAsPasskey && use.userVerified;
+}
+
 export function isSecondFactor(method: AuthMethod): boolean {
   return SECOND_FACTORS.has(method);
 }

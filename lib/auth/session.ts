@@ -182,3 +182,23 @@ export async function endCurrentSession(session: Session): Promise<void> {
   await deleteSession(session.id);
   await clearSessionCookie();
 }
+
+/**
+ * A passkey sign-in has no session yet: its WebAuthn challenge is bound to this random, short-lived
+ * cookie instead, so a challenge issued to one browser can't be completed from another.
+ */
+const SIGN_IN_ATTEMPT_MAX_AGE_SECONDS = 10 * 60;
+
+function signInAttemptCookieName(): string {
+  return getConfig().secureCookies ? "__Host-twofold.attempt" : "twofold.attempt";
+}
+
+export async function signInAttemptBinding(options: { create: boolean }): Promise<string | null> {
+  const jar = await cookies();
+  const existing = jar.get(signInAttemptCookieName())?.value;
+  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  if (!options.create) return null;
+  const value = randomToken();
+  jar.set(signInAttemptCookieName(), value, { ...sessionCookieOptions(), maxAge: SIGN_IN_ATTEMPT_MAX_AGE_SECONDS });
+  return value;
+}

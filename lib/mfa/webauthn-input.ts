@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
+
+/**
+ * Shapes of what the browser sends back from a WebAuthn ceremony. Only the outline is checked
+ * here (strings where strings belong, bounded sizes); @simplewebauthn/server verifies the content.
+ */
+const b64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*$/);
+
+export const registrationResponseSchema = z.object({
+  id: b64url.min(1).max(1024),
+  rawId: b64url.min(1).max(1024),
+  type: z.literal("public-key"),
+  response: z.looseObject({
+    clientDataJSON: b64url,
+    attestationObject: b64url,
+    transports: z.array(z.string().max(32)).max(8).optional(),
+  }),
+  clientExtensionResults: z.looseObject({ credProps: z.looseObject({ rk: z.boolean().optional() }).optional() }),
+  authenticatorAttachment: z.string().max(32).optional(),
+});
+
+export const authenticationResponseSchema = z.object({
+  id: b64url.min(1).max(1024),
+  rawId: b64url.min(1).max(1024),
+  type: z.literal("public-key"),
+  response: z.looseObject({
+    clientDataJSON: b64url,
+    authenticatorData: b64url,
+    signature: b64url,
+    userHandle: b64url.optional(),
+  }),
+  clientExtensionResults: z.looseObject({}),
+  authenticatorAttachment: z.string().max(32).optional(),
+});
+
+export const keyNameSchema = z
+  .string({ error: "Give the key a name, like “Blue YubiKey”." })
+  .trim()
+  .min(1, "Give the key a name, like “Blue YubiKey”.")
+  .max(KEY_NAME_MAX_LENGTH, `Use at most ${KEY_NAME_MAX_LENGTH} characters.`);
