@@ -1,12 +1,18 @@
 import "server-only";
 import type { Aal } from "@/lib/auth/aal";
+import { deleteAllRecoveryCodes, recoveryCodesMethod } from "@/lib/mfa/recovery-codes";
 import { totpMethod } from "@/lib/mfa/totp";
 import type { SecondFactorMethod, SecondFactorMethodId } from "@/lib/mfa/types";
+import { recordSecurityEvent } from "@/lib/security/audit";
+import { getClientContext, type ClientContext } from "@/lib/security/client";
 
 export type { SecondFactorMethod, SecondFactorMethodId, VerifyOutcome } from "@/lib/mfa/types";
 
-/** Every second-factor method the app offers. WebAuthn and recovery codes register here too. */
-export const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [totpMethod];
+/**
+ * Every second-factor method the app offers, in the order the sign-in step offers them. WebAuthn
+ * registers here too. Recovery codes stay last: they are the fallback, not the default.
+ */
+export const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [totpMethod, recoveryCodesMethod];
 
 /** The methods this user can complete a second factor with right now. */
 export async function enrolledMethods(userId: string): Promise<SecondFactorMethodId[]> {
@@ -20,4 +26,17 @@ export async function availableAal(userId: string): Promise<Aal> {
     if (method.raisesAvailableAal && (await method.isEnrolled(userId))) return "aal2";
   }
   return "aal1";
+}
+
+/**
+ * Call after removing any second-factor credential (TOTP, a security key). Recovery codes back up
+ * the other methods and must not outlive the last of them (Safewhere's "offboarding"): once the
+ * account is back to aal1 its codes are deleted. Returns whether any were. `client` defaults to the
+ * current request's (call it from a server action or route handler).
+ */
+export async function afterSecondFactorRemoved(userId: string, client?: ClientContext): Promise<{ recoveryCodesDeleted: boolean }> {
+  if ((await availableAal(userId)) !== "aal1") return { recoveryCodesDeleted: false };
+  const { hadValidSet } = await deleteAllRecoveryCodes(userId);
+  if (hadValidSet) await recordSecurityEvent(userId, "recovery_codes.deleted", client ?? (await getClientContext()), { reason: "no_second_factor_left" });
+  return { recoveryCodesDeleted: hadValidSet };
 }

@@ -15,6 +15,8 @@ export type SecurityEventType =
   | "totp.replay_refused"
   | "totp.enabled"
   | "totp.removed"
+  | "recovery_codes.created"
+  | "recovery_codes.deleted"
   | "session.signed_out"
   | "session.revoked"
   | "session.others_revoked";

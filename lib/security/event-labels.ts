@@ -13,6 +13,8 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
   "totp.replay_refused": "Refused a reused authenticator code",
   "totp.enabled": "Authenticator app added",
   "totp.removed": "Authenticator app removed",
+  "recovery_codes.created": "New recovery codes saved",
+  "recovery_codes.deleted": "Recovery codes deleted (no other second step left)",
   "session.signed_out": "Signed out",
   "session.revoked": "Signed out a session",
   "session.others_revoked": "Signed out all other sessions",
@@ -29,6 +31,10 @@ const METHOD_LABELS: Record<string, string> = {
 export function describeSecurityEvent(type: string, detail: Record<string, unknown>): string {
   const label = SECURITY_EVENT_LABELS[type as SecurityEventType] ?? type;
   const method = typeof detail.method === "string" ? METHOD_LABELS[detail.method] : undefined;
+  if (type === "second_factor.succeeded" && detail.method === "lookup_secret" && typeof detail.code_number === "number") {
+    return `${label} (recovery code ${detail.code_number}, ${detail.codes_remaining ?? "?"} left)`;
+  }
+  if (type === "recovery_codes.created" && detail.replaced_previous === true) return `${label} (the previous codes stopped working)`;
   if (method && (type === "second_factor.succeeded" || type === "second_factor.failed")) return `${label} (${method})`;
   return label;
 }
