@@ -40,11 +40,17 @@ try {
 }
 `;
 
-function seed(db: import("@/db/client").Db) {
+/** The process's own connection (db/client.ts keeps it on globalThis). */
+const sqlite = () => {
+  client.getDb();
+  return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
+};
+
+function seed() {
   const now = new Date();
-  db.$client.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('racer', 'racer@example.test', 'x', ?)").run(now.getTime());
-  db.$client.prepare("INSERT INTO recovery_code_sets (id, user_id, status, created_at) VALUES ('set-1', 'racer', 'active', ?)").run(now.getTime());
-  const insert = db.$client.prepare("INSERT INTO recovery_codes (set_id, position, code_hash, key_id) VALUES ('set-1', ?, ?, 'k1')");
+  sqlite().prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('racer', 'racer@example.test', 'x', ?)").run(now.getTime());
+  sqlite().prepare("INSERT INTO recovery_code_sets (id, user_id, status, created_at) VALUES ('set-1', 'racer', 'active', ?)").run(now.getTime());
+  const insert = sqlite().prepare("INSERT INTO recovery_codes (set_id, position, code_hash, key_id) VALUES ('set-1', ?, ?, 'k1')");
   for (let position = 1; position <= 10; position++) insert.run(position, `hash-${position}`);
 }
 
@@ -59,7 +65,7 @@ async function untilAllWaiting(gate: Int32Array) {
 describe("claimRecoveryCode under concurrency", () => {
   it(`spends one code exactly once across ${THREADS} connections racing in parallel`, async () => {
     const db = client.getDb();
-    seed(db);
+    seed();
     const { sql, params } = queries
       .claimRecoveryCodeStatement(db, { userId: "racer", codeHash: "hash-7", keyId: "k1", usedAt: new Date() })
       .toSQL();
@@ -84,14 +90,13 @@ describe("claimRecoveryCode under concurrency", () => {
     expect(outcomes.filter((o) => o.error)).toEqual([]);
     expect(outcomes.filter((o) => o.changes === 1)).toHaveLength(1);
     expect(outcomes.filter((o) => o.changes === 0)).toHaveLength(THREADS - 1);
-    const used = db.$client.prepare("SELECT position FROM recovery_codes WHERE used_at IS NOT NULL").all();
+    const used = sqlite().prepare("SELECT position FROM recovery_codes WHERE used_at IS NOT NULL").all();
     expect(used).toEqual([{ position: 7 }]);
   }, 120_000);
 
   it("does not spend a code of a set that isn't the user's active one", async () => {
-    const db = client.getDb();
-    db.$client.prepare("INSERT INTO recovery_code_sets (id, user_id, status, session_id, created_at) VALUES ('set-p', 'racer', 'pending', 's', 0)").run();
-    db.$client.prepare("INSERT INTO recovery_codes (set_id, position, code_hash, key_id) VALUES ('set-p', 1, 'hash-pending', 'k1')").run();
+    sqlite().prepare("INSERT INTO recovery_code_sets (id, user_id, status, session_id, created_at) VALUES ('set-p', 'racer', 'pending', 's', 0)").run();
+    sqlite().prepare("INSERT INTO recovery_codes (set_id, position, code_hash, key_id) VALUES ('set-p', 1, 'hash-pending', 'k1')").run();
     expect(await queries.claimRecoveryCode({ userId: "racer", codeHash: "hash-pending", keyId: "k1", usedAt: new Date() })).toBeUndefined();
     expect(await queries.claimRecoveryCode({ userId: "someone-else", codeHash: "hash-1", keyId: "k1", usedAt: new Date() })).toBeUndefined();
     expect(await queries.claimRecoveryCode({ userId: "racer", codeHash: "hash-1", keyId: "other-key", usedAt: new Date() })).toBeUndefined();
