@@ -26,10 +26,12 @@ export async function replacePendingRecoveryCodeSet(
   });
 }
 
-export async function deletePendingRecoveryCodeSets(userId: string): Promise<number> {
+export async function deletePendingRecoveryCodeSets(userId: string, sessionId: string): Promise<number> {
   return getDb()
     .delete(recoveryCodeSets)
-    .where(and(eq(recoveryCodeSets.userId, userId), eq(recoveryCodeSets.status, "pending")))
+    .where(
+      and(eq(recoveryCodeSets.userId, userId), eq(recoveryCodeSets.status, "pending"), eq(recoveryCodeSets.sessionId, sessionId)),
+    )
     .run().changes;
 }
 

@@ -104,10 +104,12 @@ describe("generating and confirming", () => {
     expect(setsOf(userId).every((s) => s.status === "pending")).toBe(true);
   });
 
-  it("discards pending sets on request without touching the valid one", async () => {
+  it("discards a session's pending set on request without touching the valid one or another session's", async () => {
     const { userId } = await userWithCodes();
     await rc.generatePendingRecoveryCodes(userId, "session-a");
-    await rc.discardPendingRecoveryCodes(userId);
+    await rc.discardPendingRecoveryCodes(userId, "session-b");
+    expect(setsOf(userId).map((s) => s.status)).toEqual(["active", "pending"]);
+    await rc.discardPendingRecoveryCodes(userId, "session-a");
     expect(setsOf(userId).map((s) => s.status)).toEqual(["active"]);
   });
 

@@ -123,9 +123,12 @@ export async function confirmPendingRecoveryCodes(
   return outcome.activated ? { ok: true, replacedPrevious: outcome.replacedPrevious } : { ok: false, reason: "expired" };
 }
 
-/** Navigating away from unconfirmed codes discards them: they were never shown again. */
-export async function discardPendingRecoveryCodes(userId: string): Promise<void> {
-  await deletePendingRecoveryCodeSets(userId);
+/**
+ * Navigating away from unconfirmed codes discards them: they can't be shown again. Only this
+ * session's: only it could confirm them, and the user may be looking at them on another device.
+ */
+export async function discardPendingRecoveryCodes(userId: string, sessionId: string): Promise<void> {
+  await deletePendingRecoveryCodeSets(userId, sessionId);
 }
 
 /**

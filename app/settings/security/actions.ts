@@ -5,6 +5,7 @@ import { z } from "zod";
 import { deleteOtherUserSessions, deleteUserSession } from "@/db/queries/sessions";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recordAuthenticationStep } from "@/lib/auth/session";
+import { afterSecondFactorRemoved } from "@/lib/mfa";
 import { confirmTotpEnrolment, resumeTotpEnrolment, startTotpEnrolment, totpMethod, type TotpEnrolment } from "@/lib/mfa/totp";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
@@ -53,8 +54,10 @@ export async function enrolTotpAction(_previous: TotpEnrolmentState, formData: F
 export async function removeTotpAction(): Promise<void> {
   const { session } = await requirePrivileged(SETTINGS);
   await totpMethod.removeAll(session.userId);
-  await recordSecurityEvent(session.userId, "totp.removed", await getClientContext());
-  redirect(`${SETTINGS}?notice=totp-removed`);
+  const client = await getClientContext();
+  await recordSecurityEvent(session.userId, "totp.removed", client);
+  const { recoveryCodesDeleted } = await afterSecondFactorRemoved(session.userId, client);
+  redirect(`${SETTINGS}?notice=${recoveryCodesDeleted ? "totp-removed-codes-deleted" : "totp-removed"}`);
 }
 
 const sessionIdSchema = z.object({ session_id: z.string().min(1).max(64) });

@@ -10,6 +10,7 @@ import { recentSecurityEvents } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
 import { describeSecurityEvent } from "@/lib/security/event-labels";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
+import { RecoveryCodesPanel } from "./recovery-codes-panel";
 import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
 
 export const metadata = { title: "Security settings" };
@@ -17,6 +18,8 @@ export const metadata = { title: "Security settings" };
 const NOTICES: Record<string, { text: string; tone: "success" | "info" }> = {
   "totp-enabled": { text: "Authenticator app added. You'll be asked for a code when you sign in.", tone: "success" },
   "totp-removed": { text: "Authenticator app removed.", tone: "info" },
+  "totp-removed-codes-deleted": { text: "Authenticator app removed. Your recovery codes were deleted too: they only back up a second step.", tone: "info" },
+  "recovery-codes-saved": { text: "Recovery codes saved. Any codes you had before no longer work.", tone: "success" },
   "totp-exists": { text: "An authenticator app is already set up. Remove it first to set up another.", tone: "info" },
   "session-revoked": { text: "That session was signed out.", tone: "success" },
   "session-missing": { text: "That session had already ended.", tone: "info" },
@@ -27,7 +30,7 @@ const NOTICES: Record<string, { text: string; tone: "success" | "info" }> = {
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function SecuritySettingsPage({ searchParams }: { searchParams: SearchParams }) {
-  const { session } = await requirePrivileged("/settings/security");
+  const { session, availableAal } = await requirePrivileged("/settings/security");
   const params = await searchParams;
   const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
   const [totp, sessions, events] = await Promise.all([
@@ -57,6 +60,9 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
             <TotpEnrolForm />
           )}
         </Section>
+
+        <RecoveryCodesPanel userId={session.userId} sessionId={session.id} email={session.email} availableAal={availableAal}
+          emphasise={params.notice === "totp-enabled"} />
 
         <Section id="sessions" title="Sessions" description="Browsers and devices signed in to your account.">
           <ul className="divide-y divide-slate-200">

@@ -1,0 +1,18 @@
+/**
+ * Whether a server-component render is a person looking at the page (a GET navigation), as opposed
+ * to the render Next.js does after a server action (a no-JS form post renders the page with the
+ * action's state) or a router prefetch. Pages that discard short-lived state "when the user
+ * navigates away" must only do so on a real view, or they would discard what the action just made.
+ * Mirrors Next's own test (next/dist/server/lib/server-action-request-meta): an action is a POST
+ * with a `Next-Action` header (fetch) or a form-encoded / multipart body (no JS).
+ */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+export function isPageView(headers: HeaderReader): boolean {
+  if (headers.get("next-action") !== null) return false;
+  if (headers.get("next-router-prefetch") !== null) return false;
+  const contentType = headers.get("content-type") ?? "";
+  return !/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(contentType);
+}
