@@ -6,6 +6,7 @@ import { attemptSecondFactor } from "@/lib/auth/flow";
 import { getAccess } from "@/lib/auth/guards";
 import { mayCompleteSecondFactor } from "@/lib/auth/flow";
 import { safeReturnTo } from "@/lib/auth/return-to";
+import { verifyRecoveryCode } from "@/lib/mfa/recovery-codes";
 import { verifyTotp } from "@/lib/mfa/totp";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
@@ -25,4 +26,26 @@ export async function verifyTotpStepAction(_previous: FormState, formData: FormD
   );
   if (!result.ok) return { message: result.message };
   redirect(returnTo);
+}
+
+const recoveryCodeSchema = z.object({
+  code: z.string({ error: "Enter one of your recovery codes." }).trim().min(1, "Enter one of your recovery codes.").max(64, "That code is too long."),
+});
+
+/** Where a recovery-code sign-in lands: it says how many codes are left (never this page). */
+function recoveryCodeUsedUrl(returnTo: string): string {
+  return `/login/2fa/recovery-code-used?${new URLSearchParams({ return_to: returnTo })}`;
+}
+
+export async function verifyRecoveryCodeStepAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const returnTo = safeReturnTo(formData.get("return_to"));
+  const access = await getAccess();
+  if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : returnTo);
+  const parsed = recoveryCodeSchema.safeParse({ code: formData.get("code") });
+  if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
+  const result = await attemptSecondFactor(access.session, "lookup_secret", await getClientContext(), () =>
+    verifyRecoveryCode(access.session.userId, parsed.data.code),
+  );
+  if (!result.ok) return { message: result.message };
+  redirect(recoveryCodeUsedUrl(returnTo));
 }

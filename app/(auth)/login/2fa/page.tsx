@@ -7,6 +7,7 @@ import { getAccess } from "@/lib/auth/guards";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { enrolledMethods, type SecondFactorMethodId } from "@/lib/mfa";
 import { TotpStepForm } from "./components";
+import { RecoveryCodeForm } from "./recovery-code-form";
 
 export const metadata = { title: "Verify it's you" };
 
@@ -42,6 +43,7 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
       }
     >
       {method === "totp" ? <TotpStepForm returnTo={returnTo} /> : null}
+      {method === "lookup_secret" ? <RecoveryCodeForm returnTo={returnTo} /> : null}
       {others.length > 0 ? (
         <nav aria-label="Other ways to verify" className="mt-6 border-t border-slate-200 pt-4">
           <p className="text-sm font-medium text-slate-700">Try another way</p>

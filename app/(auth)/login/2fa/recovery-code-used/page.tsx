@@ -1,0 +1,87 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/layout/auth-card";
+import { FormAlert } from "@/components/ui/alert";
+import { requireSignedIn } from "@/lib/auth/guards";
+import { safeReturnTo } from "@/lib/auth/return-to";
+import { getConfig } from "@/lib/config";
+import { LOW_RECOVERY_CODES_THRESHOLD } from "@/lib/mfa/recovery-codes";
+import { loadRecoveryCodesForView } from "@/app/settings/security/recovery-codes-panel";
+import { RecoveryCodesGenerator } from "@/app/settings/security/recovery-codes-section";
+
+export const metadata = { title: "Recovery code used" };
+
+// Link styles matching buttonClass() (components/ui/submit-button.tsx), which lives in a client
+// module and so can't be called while rendering on the server.
+const PRIMARY_LINK =
+  "inline-flex items-center justify-center rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition bg-indigo-600 text-white hover:bg-indigo-700";
+const TEXT_LINK = "text-indigo-700 underline-offset-4 hover:underline";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/**
+ * Shown right after a sign-in with a recovery code, before the user goes on: how many codes are
+ * left (never on the sign-in step itself, Discourse's point), with a new set offered at
+ * LOW_RECOVERY_CODES_THRESHOLD or fewer and asked for when none are left. The session is fully
+ * authenticated here, hence privileged, so the new set can be made on the spot.
+ */
+export default async function RecoveryCodeUsedPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const returnTo = safeReturnTo(params.return_to);
+  const { session, privileged } = await requireSignedIn(returnTo);
+  const saved = params.saved === "1";
+  if (!saved && session.amr.at(-1)?.method !== "lookup_secret") redirect(returnTo);
+
+  const here = `/login/2fa/recovery-code-used?${new URLSearchParams({ return_to: returnTo })}`;
+  const status = await loadRecoveryCodesForView(session.userId, session.id);
+  const remaining = status?.remaining ?? 0;
+  const lastUsed = status?.used.at(-1)?.number;
+  const low = remaining <= LOW_RECOVERY_CODES_THRESHOLD;
+  const continueLink = (label: string, primary: boolean) => (
+    <Link href={returnTo} className={primary ? `${PRIMARY_LINK} w-full` : TEXT_LINK}>{label}</Link>
+  );
+
+  if (saved) {
+    return (
+      <AuthCard title="New recovery codes saved">
+        <FormAlert tone="success" message={`You have ${remaining} new recovery codes. The old ones no longer work.`} />
+        {continueLink("Continue", true)}
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard title="Recovery code used" footer={low ? continueLink(remaining === 0 ? "Continue without recovery codes" : "Not now, continue", false) : undefined}>
+      <div className="space-y-4 text-sm text-slate-700">
+        <p role="status">
+          {lastUsed ? <>You signed in with recovery code {lastUsed}; it can&apos;t be used again. </> : null}
+          {remaining === 0 ? (
+            <strong className="font-semibold text-red-700">That was your last recovery code.</strong>
+          ) : (
+            <>You have <strong className="font-semibold text-slate-900">{remaining} recovery code{remaining === 1 ? "" : "s"} left</strong>.</>
+          )}
+        </p>
+        {!low ? (
+          <>
+            <p>If you lost your authenticator app or security key, set up a new one in Security settings.</p>
+            {continueLink("Continue", true)}
+          </>
+        ) : (
+          <>
+            <p>
+              {remaining === 0
+                ? "Generate a new set before you continue: without codes, losing your other second step would lock you out."
+                : "Generate a new set now so you don't run out."}
+            </p>
+            {privileged ? (
+              <RecoveryCodesGenerator appName={getConfig().APP_NAME} email={session.email} page={here}
+                after={`${here}&saved=1`} replacing={remaining > 0} />
+            ) : (
+              <Link href="/settings/security" className={PRIMARY_LINK}>Go to Security settings</Link>
+            )}
+          </>
+        )}
+      </div>
+    </AuthCard>
+  );
+}
