@@ -1,0 +1,99 @@
+// Recovery codes in tests, driven by the names in CONTRACT.md ("Recovery codes" section and list,
+// "Generate new recovery codes", "I have saved these codes", "Confirm", "Recovery code" + "Verify").
+import { existsSync, readFileSync } from "node:fs";
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { e2eEnv } from "./env";
+
+export const CODE_PATTERN = /^[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]$/;
+
+export function recoverySection(page: Page): Locator {
+  return page.getByRole("region", { name: "Recovery codes" });
+}
+
+export function shownCodeList(page: Page): Locator {
+  return page.getByRole("list", { name: "Recovery codes" });
+}
+
+/** The codes on screen, in their numbered order. */
+export async function readShownCodes(page: Page): Promise<string[]> {
+  const items = shownCodeList(page).getByRole("listitem");
+  await expect(items).toHaveCount(10);
+  const codes = (await items.locator("code").allInnerTexts()).map((c) => c.trim());
+  for (const code of codes) expect(code).toMatch(CODE_PATTERN);
+  return codes;
+}
+
+/** Presses Generate (wherever the generator is on the page) and returns the new, unconfirmed codes. */
+export async function generateCodes(page: Page): Promise<string[]> {
+  await page.getByRole("button", { name: /^generate new recovery codes$/i }).click();
+  await expect(shownCodeList(page)).toBeVisible();
+  return readShownCodes(page);
+}
+
+/** Ticks the box and confirms; waits until the list is gone (the set is now the valid one). */
+export async function confirmCodes(page: Page): Promise<void> {
+  await page.getByRole("checkbox", { name: /^i have saved these codes$/i }).check();
+  await page.getByRole("button", { name: /^confirm$/i }).click();
+  await expect(shownCodeList(page)).toHaveCount(0);
+}
+
+/** On /settings/security of an account with a second factor: a confirmed set. */
+export async function createConfirmedCodes(page: Page): Promise<string[]> {
+  const codes = await generateCodes(page);
+  await confirmCodes(page);
+  await expect(page.getByRole("status").filter({ hasText: /recovery codes saved/i })).toBeVisible();
+  return codes;
+}
+
+/** On /login/2fa: switches to the recovery code form (if not shown yet) and submits `code`. */
+export async function submitRecoveryCode(page: Page, code: string): Promise<void> {
+  await expect(page).toHaveURL(/\/login\/2fa/);
+  const input = page.getByLabel(/^recovery code$/i);
+  if (!(await input.isVisible())) {
+    await page.getByRole("navigation", { name: /other ways to verify/i }).getByRole("link", { name: /^recovery code$/i }).click();
+  }
+  await input.fill(code);
+  await page.getByRole("button", { name: /^verify$/i }).click();
+}
+
+/** Every displayed form of each code that appears in the server's database file or its WAL. */
+export function codesFoundInDatabase(codes: readonly string[]): string[] {
+  const file = e2eEnv().databasePath;
+  const bytes = Buffer.concat([file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f)));
+  const forms = codes.flatMap((code) => {
+    const bare = code.replaceAll("-", "");
+    return [code, bare, code.toUpperCase(), bare.toUpperCase()];
+  });
+  return forms.filter((form) => bytes.includes(Buffer.from(form)));
+}
+
+/**
+ * The hidden fields React renders into a server-action form for browsers without JavaScript
+ * ($ACTION_REF, $ACTION_KEY …). Posting them with the visible fields is exactly what such a
+ * browser sends, which lets a test make many sign-ins without a browser page each.
+ */
+export async function noJsFormFields(request: APIRequestContext, path: string, formSelector = "form"): Promise<Record<string, string>> {
+  const html = await (await request.get(path)).text();
+  const forms = html.match(/<form\b[\s\S]*?<\/form>/g) ?? [];
+  const form = forms.find((f) => f.includes(formSelector));
+  if (!form) throw new Error(`no form containing ${formSelector} on ${path}`);
+  const fields: Record<string, string> = {};
+  for (const [input] of form.matchAll(/<input\b[^>]*>/g)) {
+    if (!/type="hidden"/.test(input)) continue;
+    const name = input.match(/name="([^"]*)"/)?.[1];
+    const value = input.match(/value="([^"]*)"/)?.[1] ?? "";
+    if (name) fields[decodeEntities(name)] = decodeEntities(value);
+  }
+  return fields;
+}
+
+function decodeEntities(value: string): string {
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
