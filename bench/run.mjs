@@ -1,0 +1,371 @@
+#!/usr/bin/env node
+// `npm run bench`: Twofold's production build and a minimal Better Auth server (bench/peer), side
+// by side in one run, on fresh databases, driven over HTTP on 127.0.0.1 with autocannon at several
+// concurrency levels. Prints a table (Twofold, peer, ratio) and writes bench/results/latest.md and
+// latest.json. See docs/benchmarks.md for what each scenario measures. Knobs (environment):
+//   BENCH_SECONDS=5          seconds per measured run
+//   BENCH_CONCURRENCY=1,8,32 concurrent connections, one run per level
+//   BENCH_SCENARIOS=…        subset of signin,totp,recovery,session,settings,mixed
+//   BENCH_SOURCE=head        build the last commit (default) or `worktree` (uncommitted files too)
+//   BENCH_REUSE_BUILD=1      reuse the previous bench build instead of building again
+//   BENCH_PEER=0             Twofold only
+import { cpus, availableParallelism, tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { capture, cpuSeconds, MemoryProbe, request, run, sleep } from "./lib/util.mjs";
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(benchDir, "..");
+const SECONDS = Number(process.env.BENCH_SECONDS || 5);
+const LEVELS = (process.env.BENCH_CONCURRENCY || "1,8,32").split(",").map(Number).filter((n) => n > 0);
+const ALL = ["signin", "totp", "recovery", "session", "settings", "mixed"];
+const SCENARIOS = (process.env.BENCH_SCENARIOS || ALL.join(",")).split(",").filter((s) => ALL.includes(s));
+const SOURCE = (process.env.BENCH_SOURCE || "head").toLowerCase();
+const WITH_PEER = process.env.BENCH_PEER !== "0";
+const PASSWORD = "bench-Password-7391";
+/** The "session checks while sign-ins run" scenario: this many sign-in connections … */
+const MIXED_SIGNIN = 32;
+/** … and this many connections checking sessions (compared with the same, alone). */
+const MIXED_SESSION = 4;
+
+const TITLES = {
+  signin: "Password sign-in",
+  totp: "TOTP second factor",
+  recovery: "Recovery-code second factor",
+  session: "GET session (per-request check)",
+  settings: "Settings page render",
+};
+
+const log = (...a) => console.log("[bench]", ...a);
+
+// ── 1. Dependencies: bench tools and the peer live in their own package.json files. ──────────────
+function ensureInstalled(dir, probe) {
+  if (existsSync(path.join(dir, "node_modules", probe))) return;
+  log(`installing ${path.relative(root, dir) || "."} dependencies…`);
+  const ci = existsSync(path.join(dir, "package-lock.json"));
+  run("npm", [ci ? "ci" : "install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir });
+}
+if (!existsSync(path.join(root, "node_modules", "next"))) {
+  console.error("Install the app first: npm install (or npm ci)");
+  process.exit(1);
+}
+ensureInstalled(benchDir, "autocannon");
+if (WITH_PEER) ensureInstalled(path.join(benchDir, "peer"), "better-auth");
+const { default: autocannon } = await import("autocannon");
+const { startTwofold } = await import("./lib/twofold.mjs");
+const { startPeer } = WITH_PEER ? await import("./lib/peer.mjs") : {};
+
+// ── 2. The app: a production build in a copy of the tree, so a dev server or a test run in the
+//       repo is never disturbed (`next build` rewrites .next). node_modules is hard-linked.
+const benchHome = path.join(tmpdir(), "twofold-bench");
+const appDir = path.join(benchHome, "app");
+const commit = capture("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).trim();
+function buildApp() {
+  if (process.env.BENCH_REUSE_BUILD === "1" && existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
+    log(`reusing the build in ${appDir}`);
+    return JSON.parse(readFileSync(path.join(appDir, ".bench-source.json"), "utf8"));
+  }
+  rmSync(appDir, { recursive: true, force: true });
+  mkdirSync(appDir, { recursive: true });
+  let source;
+  if (SOURCE === "worktree") {
+    // Tracked and untracked files, as `git status` sees them (ignored files left out).
+    run("sh", ["-c", `git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -xf - -C "${appDir}"`], { cwd: root });
+    const dirty = capture("git", ["status", "--porcelain"], { cwd: root }).trim() !== "";
+    source = { source: "worktree", commit: `${commit}${dirty ? "+uncommitted" : ""}` };
+  } else {
+    run("sh", ["-c", `git archive HEAD | tar -xf - -C "${appDir}"`], { cwd: root });
+    source = { source: "HEAD", commit };
+  }
+  rmSync(path.join(appDir, "bench"), { recursive: true, force: true });
+  try {
+    run("cp", ["-al", path.join(root, "node_modules"), path.join(appDir, "node_modules")]);
+  } catch {
+    run("cp", ["-a", path.join(root, "node_modules"), path.join(appDir, "node_modules")]);
+  }
+  const buildData = mkdtempSync(path.join(tmpdir(), "twofold-bench-build-"));
+  log(`building Twofold (${source.source} ${source.commit}) in ${appDir}…`);
+  run(path.join(appDir, "node_modules", ".bin", "next"), ["build"], {
+    cwd: appDir,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_PATH: path.join(buildData, "build.db"),
+      AUTH_SECRET: "bench".repeat(8),
+    },
+  });
+  rmSync(buildData, { recursive: true, force: true });
+  writeFileSync(path.join(appDir, ".bench-source.json"), JSON.stringify(source));
+  return source;
+}
+const source = buildApp();
+
+// ── 3. In-process costs: the password hash (the sign-in bound) and each second-factor check. ───
+log("micro-benchmarks (password hash, second-factor checks)…");
+const micro = { twofold: JSON.parse(capture(process.execPath, [path.join(benchDir, "micro", "twofold.mjs"), appDir], { cwd: benchDir })) };
+if (WITH_PEER) micro.peer = JSON.parse(capture(process.execPath, [path.join(benchDir, "peer", "micro.mjs")], { cwd: path.join(benchDir, "peer") }));
+
+// ── 4. Servers. Both run for the whole measurement, idle while the other one is measured, and
+//       each scenario/level is measured for Twofold then for the peer, back to back, so both see
+//       the same moment of a shared, noisy machine.
+const workDir = mkdtempSync(path.join(tmpdir(), "twofold-bench-run-"));
+const systems = [];
+async function shutdown() {
+  for (const s of systems) await s.stop().catch(() => {});
+}
+process.on("SIGINT", async () => {
+  await shutdown();
+  process.exit(130);
+});
+
+/**
+ * One autocannon run. Reusable entries (sessions, password accounts) go round-robin for `seconds`;
+ * single-use entries (pending second factors) are seeded to match `amount`, the number of requests
+ * the run makes, so none is ever sent twice. Req/s is counted from the responses themselves, over
+ * the time from the start to the last response.
+ */
+async function load(system, scenario, pool, connections, { seconds = SECONDS, amount } = {}) {
+  let next = 0;
+  let responses = 0;
+  let invalid = 0;
+  let last = 0;
+  const samples = [];
+  const take = () => (scenario.reusable ? pool[next++ % pool.length] : pool[Math.min(next++, pool.length - 1)]);
+  const cpu0 = cpuSeconds(system.pid);
+  const started = performance.now();
+  const result = await new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${system.port}`,
+        connections,
+        pipelining: 1,
+        timeout: 30,
+        ...(amount ? { amount } : { duration: seconds }),
+        requests: [
+          {
+            setupRequest: () => scenario.build(take()),
+            onResponse: (status, body, _ctx, headers) => {
+              responses++;
+              last = performance.now();
+              const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+              const problem = scenario.validate(status, h, body ?? "");
+              if (problem) {
+                invalid++;
+                if (samples.length < 3) samples.push(problem);
+              }
+            },
+          },
+        ],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+  });
+  const cpu = cpuSeconds(system.pid) - cpu0;
+  const duration = (last - started) / 1000;
+  return {
+    rps: duration > 0 ? responses / duration : 0,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: invalid + result.errors + result.timeouts,
+    errorSamples: samples,
+    responses,
+    cpuMsPerRequest: responses ? (cpu * 1000) / responses : null,
+    duration,
+  };
+}
+
+/** Requests a single-use run makes: about SECONDS at the rate seen so far (at least 20 per connection). */
+const rateSeen = new Map();
+function plannedRequests(system, name, connections) {
+  const rate = rateSeen.get(`${system.name}/${name}`) ?? 100;
+  return Math.max(20 * connections, Math.round(SECONDS * rate));
+}
+
+async function measure(system, name, connections) {
+  const scenario = system.scenarios[name];
+  const amount = scenario.reusable ? undefined : plannedRequests(system, name, connections);
+  // Single-use pools get a margin: autocannon builds a connection's next request before sending it.
+  const pool = await scenario.seed(scenario.reusable ? 400 : amount + 2 * connections + 10);
+  if (!Array.isArray(pool)) return { unavailable: pool.unavailable };
+  const memory = new MemoryProbe(system.pid);
+  memory.start();
+  const r = await load(system, scenario, pool, connections, { amount });
+  r.peakRss = memory.stop();
+  rateSeen.set(`${system.name}/${name}`, r.rps);
+  return r;
+}
+
+/** A few requests through the real forms before anything counts: proves the seeded data works. */
+async function preflight(system, name) {
+  const scenario = system.scenarios[name];
+  const pool = await scenario.seed(scenario.reusable ? 8 : 3);
+  if (!Array.isArray(pool)) return pool.unavailable;
+  const r = await request(system.port, scenario.build(pool[0]));
+  const problem = scenario.validate(r.status, r.headers, r.body);
+  if (problem) {
+    throw new Error(`${system.name} ${name}: the first request failed (${problem}). Server log:\n${system.log().slice(-3000)}`);
+  }
+  // Warm-up (JIT, caches), not measured; it also gives the first estimate of the rate.
+  const warm = await scenario.seed(scenario.reusable ? 64 : 260);
+  const w = await load(system, scenario, warm, 4, { amount: scenario.reusable ? 300 : 240 });
+  rateSeen.set(`${system.name}/${name}`, Math.max(w.rps, 20));
+  if (w.errors) throw new Error(`${system.name} ${name}: warm-up had ${w.errors} errors: ${w.errorSamples.join("; ")}`);
+  return null;
+}
+
+const results = [];
+let mixed = [];
+try {
+  log(`work dir ${workDir}`);
+  systems.push(await startTwofold({ appDir, workDir, password: PASSWORD }));
+  if (WITH_PEER) systems.push(await startPeer({ workDir, password: PASSWORD }));
+  for (const s of systems) s.idleRss = new MemoryProbe(s.pid).rss();
+
+  for (const name of SCENARIOS.filter((n) => n !== "mixed")) {
+    const unavailable = {};
+    for (const s of systems) unavailable[s.name] = await preflight(s, name);
+    for (const connections of LEVELS) {
+      const row = { scenario: name, connections, by: {} };
+      for (const s of systems) {
+        if (unavailable[s.name]) {
+          row.by[s.name] = { unavailable: unavailable[s.name] };
+          if (connections === LEVELS[0]) log(`${name.padEnd(8)} ${s.name.padEnd(11)} not measured: ${unavailable[s.name]}`);
+          continue;
+        }
+        row.by[s.name] = await measure(s, name, connections);
+        const m = row.by[s.name];
+        if (m.unavailable) {
+          log(`${name.padEnd(8)} c=${String(connections).padStart(2)} ${s.name.padEnd(11)} not measured: ${m.unavailable}`);
+          continue;
+        }
+        log(`${name.padEnd(8)} c=${String(connections).padStart(2)} ${s.name.padEnd(11)} ${m.rps.toFixed(1).padStart(8)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  errors ${m.errors}  (${m.responses} in ${m.duration.toFixed(1)} s)`);
+        if (m.errorSamples.length) log(`   errors, e.g.: ${m.errorSamples.join(" | ")}`);
+        await sleep(300);
+      }
+      results.push(row);
+    }
+  }
+
+  if (SCENARIOS.includes("mixed")) {
+    // Session checks alone, then the same checks while MIXED_SIGNIN connections sign in.
+    for (const s of systems) {
+      const session = s.scenarios.session;
+      const signin = s.scenarios.signin;
+      const sessions = await session.seed(64);
+      const users = await signin.seed(400);
+      const alone = await load(s, session, sessions, MIXED_SESSION);
+      const memory = new MemoryProbe(s.pid);
+      memory.start();
+      const [during, signins] = await Promise.all([load(s, session, sessions, MIXED_SESSION), load(s, signin, users, MIXED_SIGNIN)]);
+      const peakRss = memory.stop();
+      mixed.push({ system: s.name, alone, during, signins, peakRss });
+      log(`mixed    ${s.name.padEnd(11)} session p99 alone ${alone.p99} ms, during sign-ins ${during.p99} ms (×${(during.p99 / alone.p99).toFixed(1)}); sign-ins ${signins.rps.toFixed(1)}/s; errors ${alone.errors + during.errors + signins.errors}`);
+    }
+  }
+} finally {
+  await shutdown();
+}
+
+// ── 5. Report. ─────────────────────────────────────────────────────────────────────────────────
+const [T, P] = systems.map((s) => s.name);
+const fmt = (v, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? "–" : Number(v).toFixed(digits));
+const ms = (v) => (v === undefined || v === null ? "–" : v < 10 ? Number(v).toFixed(2) : Number(v).toFixed(v < 100 ? 1 : 0));
+const mb = (bytes) => (bytes ? (bytes / 1048576).toFixed(0) : "–");
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : "–");
+const cell = (a, b, f) => (P ? `${f(a)} / ${f(b)} (${ratio(a, b)})` : f(a));
+
+const cores = availableParallelism();
+const machine = {
+  date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+  cores,
+  cpu: cpus()[0]?.model?.trim() ?? "unknown",
+  memoryGiB: Math.round(Number(readFileSync("/proc/meminfo", "utf8").match(/MemTotal:\s+(\d+)/)[1]) / 1048576),
+  node: process.version,
+  seconds: SECONDS,
+  source,
+  peer: WITH_PEER ? `better-auth ${JSON.parse(readFileSync(path.join(benchDir, "peer", "node_modules", "better-auth", "package.json"), "utf8")).version}` : null,
+};
+
+const hashSlots = Math.max(1, cores - 1); // PASSWORD_HASH_CONCURRENCY's default in lib/auth/password.ts
+const bestSignin = (name) => Math.max(0, ...results.filter((r) => r.scenario === "signin").map((r) => r.by[name]?.rps ?? 0));
+const bound = {
+  twofold: { hashMs: micro.twofold.password.ms, machine: (cores * 1000) / micro.twofold.password.ms, app: (hashSlots * 1000) / micro.twofold.password.ms, measured: bestSignin(T) },
+  ...(P ? { peer: { hashMs: micro.peer.password.ms, machine: (cores * 1000) / micro.peer.password.ms, measured: bestSignin(P) } } : {}),
+};
+
+const lines = [];
+lines.push(`# Benchmark results`);
+lines.push("");
+lines.push(`${machine.date} · ${machine.cores} cores (${machine.cpu}) · ${machine.memoryGiB} GiB · Node ${machine.node} · Twofold ${source.source} ${source.commit}${P ? ` vs ${machine.peer}` : ""} · ${SECONDS} s per run`);
+lines.push("");
+lines.push(`Each cell: Twofold / ${P ?? "–"} (ratio Twofold ÷ ${P ?? "peer"}). Req/s: higher is better; latency, memory and CPU: lower is better. Errors must be 0.`);
+lines.push("");
+lines.push("| scenario | conn. | req/s | p50 ms | p99 ms | errors | peak RSS MB | server CPU ms/req |");
+lines.push("| --- | ---: | --- | --- | --- | --- | --- | --- |");
+for (const r of results) {
+  const a = r.by[T] ?? {};
+  const b = (P && r.by[P]) || {};
+  if (a.unavailable && (!P || b.unavailable)) continue;
+  const errors = P ? `${a.errors ?? "–"} / ${b.errors ?? "–"}` : `${a.errors}`;
+  lines.push(
+    `| ${TITLES[r.scenario]} | ${r.connections} | ${cell(a.rps, b.rps, (v) => fmt(v))} | ${cell(a.p50, b.p50, ms)} | ${cell(a.p99, b.p99, ms)} | ${errors} | ${cell(a.peakRss, b.peakRss, mb)} | ${cell(a.cpuMsPerRequest, b.cpuMsPerRequest, (v) => fmt(v, 2))} |`,
+  );
+}
+const notes = [];
+for (const r of results) {
+  for (const [name, m] of Object.entries(r.by)) {
+    if (m.unavailable && r.connections === LEVELS[0]) notes.push(`${TITLES[r.scenario]} — ${name}: not measured (${m.unavailable}).`);
+  }
+}
+if (notes.length) lines.push("", ...notes.map((n) => `- ${n}`));
+if (mixed.length) {
+  lines.push("", `## Session checks while sign-ins run (${MIXED_SESSION} connections checking sessions, ${MIXED_SIGNIN} signing in)`, "");
+  lines.push("| system | session p50 alone → during | session p99 alone → during | p99 stall | sign-ins/s meanwhile | session checks/s meanwhile | errors | peak RSS MB |");
+  lines.push("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const m of mixed) {
+    lines.push(
+      `| ${m.system} | ${ms(m.alone.p50)} → ${ms(m.during.p50)} | ${ms(m.alone.p99)} → ${ms(m.during.p99)} | ×${(m.during.p99 / m.alone.p99).toFixed(1)} | ${fmt(m.signins.rps, 1)} | ${fmt(m.during.rps)} | ${m.alone.errors + m.during.errors + m.signins.errors} | ${mb(m.peakRss)} |`,
+    );
+  }
+}
+lines.push("", "## Against the physical limit: the password hash", "");
+lines.push(
+  `- Twofold: one ${micro.twofold.password.algorithm} verification = ${bound.twofold.hashMs.toFixed(1)} ms of one core → bound ${cores} cores ÷ ${bound.twofold.hashMs.toFixed(1)} ms = **${fmt(bound.twofold.machine)} sign-ins/s**; with the app's ${hashSlots} hashing slot(s) (cores − 1, PASSWORD_HASH_CONCURRENCY) **${fmt(bound.twofold.app)}/s**. Measured: **${fmt(bound.twofold.measured, 1)}/s** (${fmt((100 * bound.twofold.measured) / bound.twofold.app)}% of the app's bound, ${fmt((100 * bound.twofold.measured) / bound.twofold.machine)}% of the machine's).`,
+);
+if (P) {
+  lines.push(
+    `- ${P}: one ${micro.peer.password.algorithm} verification = ${bound.peer.hashMs.toFixed(1)} ms → bound ${cores} ÷ ${bound.peer.hashMs.toFixed(1)} ms = **${fmt(bound.peer.machine)} sign-ins/s**. Measured: **${fmt(bound.peer.measured, 1)}/s** (${fmt((100 * bound.peer.measured) / bound.peer.machine)}% of the bound).`,
+  );
+}
+lines.push("", "## CPU per check, in process (no HTTP, no database)", "");
+lines.push("| check | Twofold | " + (P ? `${P} |` : "") + (P ? " ratio |" : ""));
+lines.push("| --- | --- | " + (P ? "--- | ---: |" : ""));
+const us = (x) => (x ? `${x.cpuUs < 10 ? x.cpuUs.toFixed(1) : x.cpuUs.toFixed(0)} µs` : "–");
+for (const [key, label] of [["totp", "TOTP code"], ["recovery", "recovery / backup code"], ["session", "session cookie (crypto only)"]]) {
+  const a = micro.twofold[key];
+  const b = micro.peer?.[key];
+  lines.push(`| ${label} | ${us(a)} — ${a.what} | ${P ? `${us(b)} — ${b.what} | ${ratio(a.cpuUs, b.cpuUs)} |` : ""}`);
+}
+lines.push(`| TOTP, wrong code | ${us(micro.twofold.totpWrong)} — ${micro.twofold.totpWrong.what} |${P ? " | |" : ""}`);
+const slow = [];
+for (const [who, m] of Object.entries(micro)) {
+  for (const key of ["totp", "recovery"]) if (m[key].cpuUs > 1000) slow.push(`${who} ${key}: ${(m[key].cpuUs / 1000).toFixed(2)} ms of CPU per check`);
+}
+lines.push("", slow.length ? `**Over 1 ms of CPU per second-factor check:** ${slow.join("; ")}.` : "No second-factor check costs more than 1 ms of CPU in process.");
+lines.push("", `Idle RSS after start: ${systems.map((s) => `${s.name} ${mb(s.idleRss)} MB`).join(", ")}.`);
+
+const markdown = lines.join("\n") + "\n";
+console.log("\n" + markdown);
+mkdirSync(path.join(benchDir, "results"), { recursive: true });
+writeFileSync(path.join(benchDir, "results", "latest.md"), markdown);
+writeFileSync(path.join(benchDir, "results", "latest.json"), JSON.stringify({ machine, micro, bound, results, mixed }, null, 2) + "\n");
+log(`wrote bench/results/latest.md and latest.json`);
+rmSync(workDir, { recursive: true, force: true });
+const failed = results.some((r) => Object.values(r.by).some((m) => m.errors)) || mixed.some((m) => m.alone.errors + m.during.errors + m.signins.errors);
+if (failed) {
+  console.error("[bench] some requests failed: the figures above are not valid (errors must be 0).");
+  process.exitCode = 1;
+}
