@@ -16,7 +16,10 @@ export async function startTwofold({ appDir, workDir, password }) {
   const seeder = new TwofoldSeeder({ appDir, databasePath, authSecret, password });
   await seeder.open(); // creates and migrates the file the server will use
 
-  const child = startProcess(path.join(appDir, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", shows where a scenario's CPU goes.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const nextBin = path.join(appDir, "node_modules", "next", "dist", "bin", "next");
+  const child = startProcess(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: appDir,
     logFile: path.join(workDir, "twofold-server.log"),
     env: {
