@@ -51,7 +51,7 @@ export async function submitRecoveryCode(page: Page, code: string): Promise<void
   await expect(page).toHaveURL(/\/login\/2fa/);
   const input = page.getByLabel(/^recovery code$/i);
   if (!(await input.isVisible())) {
-    await page.getByRole("navigation", { name: /other ways to verify/i }).getByRole("link", { name: /^recovery code$/i }).click();
+    await page.getByRole("navigation", { name: /other ways to verify/i }).getByRole("link", { name: /recovery code/i }).click();
   }
   await input.fill(code);
   await page.getByRole("button", { name: /^verify$/i }).click();

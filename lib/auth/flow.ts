@@ -78,6 +78,7 @@ export type SecondFactorResult = { ok: true } | { ok: false; message: string };
 
 export const SECOND_FACTOR_MESSAGES = {
   invalid: "That code isn't valid. Check it and try again.",
+  key_invalid: "That security key wasn't accepted. Try again, or use another method.",
   replayed: "That code was already used. Wait for your app to show a new one.",
   not_enrolled: "That method isn't set up for your account. Choose another.",
   raced: "Your session changed while this was checked. Please try again.",
@@ -107,7 +108,8 @@ export async function attemptSecondFactor(
   if (!outcome.ok) {
     const type = outcome.reason === "replayed" && method === "totp" ? "totp.replay_refused" : "second_factor.failed";
     await recordSecurityEvent(session.userId, type, client, { method, reason: outcome.reason });
-    return { ok: false, message: SECOND_FACTOR_MESSAGES[outcome.reason] };
+    const message = method === "webauthn" && outcome.reason === "invalid" ? SECOND_FACTOR_MESSAGES.key_invalid : SECOND_FACTOR_MESSAGES[outcome.reason];
+    return { ok: false, message };
   }
   await resetAttempts("secondFactorAccount", session.userId);
   const token = await recordAuthenticationStep(session, { method, complete: true });

@@ -2,6 +2,7 @@ import "server-only";
 import type { Aal } from "@/lib/auth/aal";
 import { deleteAllRecoveryCodes, recoveryCodesMethod } from "@/lib/mfa/recovery-codes";
 import { totpMethod } from "@/lib/mfa/totp";
+import { webauthnMethod } from "@/lib/mfa/webauthn";
 import type { SecondFactorMethod, SecondFactorMethodId } from "@/lib/mfa/types";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext, type ClientContext } from "@/lib/security/client";
@@ -9,10 +10,10 @@ import { getClientContext, type ClientContext } from "@/lib/security/client";
 export type { SecondFactorMethod, SecondFactorMethodId, VerifyOutcome } from "@/lib/mfa/types";
 
 /**
- * Every second-factor method the app offers, in the order the sign-in step offers them. WebAuthn
- * registers here too. Recovery codes stay last: they are the fallback, not the default.
+ * Every second-factor method the app offers, in the order the sign-in step offers them: the
+ * phishing-resistant one first. Recovery codes stay last: they are the fallback, not the default.
  */
-export const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [totpMethod, recoveryCodesMethod];
+export const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [webauthnMethod, totpMethod, recoveryCodesMethod];
 
 /** The methods this user can complete a second factor with right now. */
 export async function enrolledMethods(userId: string): Promise<SecondFactorMethodId[]> {

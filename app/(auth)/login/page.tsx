@@ -4,6 +4,7 @@ import { AuthCard } from "@/components/layout/auth-card";
 import { getAccess } from "@/lib/auth/guards";
 import { safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
 import { SignInForm } from "./components";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata = { title: "Sign in" };
 
@@ -31,6 +32,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         footer={<Link href={returnTo === "/settings/security" ? "/" : returnTo} className="text-indigo-700 underline-offset-4 hover:underline">Cancel</Link>}
       >
         <SignInForm returnTo={returnTo} fixedEmail={access.session.email} />
+        <Divider />
+        <PasskeySignIn returnTo={returnTo} />
       </AuthCard>
     );
   }
@@ -41,6 +44,16 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       footer={<>New here? <Link href="/signup" className="font-medium text-indigo-700 underline-offset-4 hover:underline">Create an account</Link></>}
     >
       <SignInForm returnTo={returnTo} />
+      <Divider />
+      <PasskeySignIn returnTo={returnTo} />
     </AuthCard>
+  );
+}
+
+function Divider() {
+  return (
+    <p className="my-5 flex items-center gap-3 text-xs font-medium uppercase tracking-wide text-slate-500" aria-hidden="true">
+      <span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" />
+    </p>
   );
 }

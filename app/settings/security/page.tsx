@@ -4,6 +4,7 @@ import { Section } from "@/components/ui/section";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Time } from "@/components/ui/time";
 import { listUserSessions } from "@/db/queries/sessions";
+import { listWebAuthnCredentials } from "@/db/queries/webauthn";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { getTotpStatus } from "@/lib/mfa/totp";
 import { recentSecurityEvents } from "@/lib/security/audit";
@@ -11,6 +12,7 @@ import { describeDevice } from "@/lib/security/device";
 import { describeSecurityEvent } from "@/lib/security/event-labels";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
+import { AddSecurityKeyForm, RemoveSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
 
 export const metadata = { title: "Security settings" };
@@ -21,6 +23,11 @@ const NOTICES: Record<string, { text: string; tone: "success" | "info" }> = {
   "totp-removed-codes-deleted": { text: "Authenticator app removed. Your recovery codes were deleted too: they only back up a second step.", tone: "info" },
   "recovery-codes-saved": { text: "Recovery codes saved. Any codes you had before no longer work.", tone: "success" },
   "totp-exists": { text: "An authenticator app is already set up. Remove it first to set up another.", tone: "info" },
+  "key-added": { text: "Security key added. You can use it to sign in.", tone: "success" },
+  "key-renamed": { text: "Security key renamed.", tone: "success" },
+  "key-removed": { text: "Security key removed.", tone: "info" },
+  "key-removed-codes-deleted": { text: "Security key removed. Your recovery codes were deleted too: they only back up a second step.", tone: "info" },
+  "key-missing": { text: "That security key was already removed.", tone: "info" },
   "session-revoked": { text: "That session was signed out.", tone: "success" },
   "session-missing": { text: "That session had already ended.", tone: "info" },
   "session-current": { text: "To end this session, use Sign out.", tone: "info" },
@@ -33,8 +40,9 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
   const { session, availableAal } = await requirePrivileged("/settings/security");
   const params = await searchParams;
   const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
-  const [totp, sessions, events] = await Promise.all([
+  const [totp, keys, sessions, events] = await Promise.all([
     getTotpStatus(session.userId),
+    listWebAuthnCredentials(session.userId),
     listUserSessions(session.userId),
     recentSecurityEvents(session.userId, 30),
   ]);
@@ -59,6 +67,30 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
           ) : (
             <TotpEnrolForm />
           )}
+        </Section>
+
+        <Section id="keys" title="Security keys"
+          description="Hardware keys, or this device's fingerprint or face unlock. Keys that support it also work as passkeys: sign in without a password.">
+          {keys.length > 0 ? (
+            <ul className="mb-5 divide-y divide-slate-200">
+              {keys.map((key) => (
+                <li key={key.id} className="flex flex-wrap items-start justify-between gap-3 py-3">
+                  <div className="min-w-0 text-sm">
+                    <p className="break-words font-medium text-slate-900">
+                      {key.name}
+                      {key.isPasskey ? <span className="ml-2 rounded bg-indigo-100 px-2 py-0.5 text-xs font-medium text-indigo-800">Passkey</span> : null}
+                    </p>
+                    <p className="text-slate-600">
+                      Added <Time value={key.createdAt} /> · {key.lastUsedAt ? <>last used <Time value={key.lastUsedAt} /></> : "never used"}
+                    </p>
+                    <div className="mt-1"><RenameSecurityKeyForm id={key.id} name={key.name} /></div>
+                  </div>
+                  <RemoveSecurityKeyForm id={key.id} name={key.name} />
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <AddSecurityKeyForm />
         </Section>
 
         <RecoveryCodesPanel userId={session.userId} sessionId={session.id} email={session.email} availableAal={availableAal}

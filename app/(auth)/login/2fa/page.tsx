@@ -5,20 +5,22 @@ import { AuthCard } from "@/components/layout/auth-card";
 import { mayCompleteSecondFactor } from "@/lib/auth/flow";
 import { getAccess } from "@/lib/auth/guards";
 import { safeReturnTo } from "@/lib/auth/return-to";
-import { enrolledMethods, type SecondFactorMethodId } from "@/lib/mfa";
+import { enrolledMethods } from "@/lib/mfa";
 import { TotpStepForm } from "./components";
 import { RecoveryCodeForm } from "./recovery-code-form";
+import { SecurityKeyStep } from "./security-key-step";
 
 export const metadata = { title: "Verify it's you" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const METHOD_LABELS: Record<SecondFactorMethodId, string> = {
-  totp: "Authenticator app",
-  webauthn: "Security key or passkey",
-  lookup_secret: "Recovery code",
-};
+const link = "text-indigo-700 underline-offset-4 hover:underline";
 
+/**
+ * The second step, shared by every method. The account's everyday methods (security key,
+ * authenticator app) are offered together; a recovery code is the fallback behind a switch, so
+ * it isn't spent by habit. Switching is a plain link: it works without JavaScript.
+ */
 export default async function SecondFactorPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const returnTo = safeReturnTo(params.return_to);
@@ -26,11 +28,14 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
   if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : returnTo);
 
   const methods = await enrolledMethods(access.session.userId);
-  const requested = typeof params.method === "string" ? (params.method as SecondFactorMethodId) : undefined;
-  const method = requested && methods.includes(requested) ? requested : methods[0];
-  const others = methods.filter((m) => m !== method);
-  const linkFor = (m: SecondFactorMethodId) =>
-    `/login/2fa?${new URLSearchParams({ method: m, ...(returnTo !== "/" ? { return_to: returnTo } : {}) })}`;
+  const hasKey = methods.includes("webauthn");
+  const hasTotp = methods.includes("totp");
+  const hasCodes = methods.includes("lookup_secret");
+  const useCode = hasCodes && (params.method === "lookup_secret" || (!hasKey && !hasTotp));
+  const hrefWith = (extra: Record<string, string>) => {
+    const query = new URLSearchParams({ ...extra, ...(returnTo !== "/" ? { return_to: returnTo } : {}) }).toString();
+    return query ? `/login/2fa?${query}` : "/login/2fa";
+  };
 
   return (
     <AuthCard
@@ -38,22 +43,38 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
       description={<>Signing in as <strong className="font-medium text-slate-800">{access.session.email}</strong>.</>}
       footer={
         <form action={signOutAction}>
-          <button type="submit" className="text-indigo-700 underline-offset-4 hover:underline">Cancel and sign out</button>
+          <button type="submit" className={link}>Cancel and sign out</button>
         </form>
       }
     >
-      {method === "totp" ? <TotpStepForm returnTo={returnTo} /> : null}
-      {method === "lookup_secret" ? <RecoveryCodeForm returnTo={returnTo} /> : null}
-      {others.length > 0 ? (
-        <nav aria-label="Other ways to verify" className="mt-6 border-t border-slate-200 pt-4">
-          <p className="text-sm font-medium text-slate-700">Try another way</p>
-          <ul className="mt-2 space-y-1 text-sm">
-            {others.map((m) => (
-              <li key={m}><Link className="text-indigo-700 underline-offset-4 hover:underline" href={linkFor(m)}>{METHOD_LABELS[m]}</Link></li>
-            ))}
-          </ul>
-        </nav>
-      ) : null}
+      {useCode ? (
+        <>
+          <RecoveryCodeForm returnTo={returnTo} />
+          {hasKey || hasTotp ? (
+            <p className="mt-6 border-t border-slate-200 pt-4 text-sm">
+              <Link className={link} href={hrefWith({})}>
+                Use your {hasKey ? "security key" : "authenticator app"}{hasKey && hasTotp ? " or authenticator app" : ""} instead
+              </Link>
+            </p>
+          ) : null}
+        </>
+      ) : (
+        <>
+          {hasKey ? <SecurityKeyStep returnTo={returnTo} /> : null}
+          {hasKey && hasTotp ? (
+            <p className="my-6 flex items-center gap-3 text-xs font-medium uppercase tracking-wide text-slate-500" aria-hidden="true">
+              <span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" />
+            </p>
+          ) : null}
+          {hasTotp ? <TotpStepForm returnTo={returnTo} autoFocus={!hasKey} /> : null}
+          {hasCodes ? (
+            <nav aria-label="Other ways to verify" className="mt-6 border-t border-slate-200 pt-4 text-sm">
+              <p className="text-slate-600">Lost your device?</p>
+              <Link className={link} href={hrefWith({ method: "lookup_secret" })}>Use a recovery code</Link>
+            </nav>
+          ) : null}
+        </>
+      )}
     </AuthCard>
   );
 }

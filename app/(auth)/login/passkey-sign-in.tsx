@@ -1,0 +1,66 @@
+"use client";
+
+import { browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService } from "@simplewebauthn/browser";
+import { useEffect, useState, useTransition } from "react";
+import { ceremonyErrorMessage } from "@/components/webauthn/ceremony";
+import { FormAlert } from "@/components/ui/alert";
+import { buttonClass } from "@/components/ui/submit-button";
+import { beginPasskeySignIn, finishPasskeySignIn } from "./passkey-actions";
+
+/**
+ * "Sign in with a passkey", plus browser autofill of passkeys on the email field (conditional
+ * mediation) where supported: the browser offers saved passkeys as the user focuses the field.
+ */
+export function PasskeySignIn({ returnTo }: { returnTo: string }) {
+  const [message, setMessage] = useState<string>();
+  const [pending, startTransition] = useTransition();
+
+  async function finish(response: Awaited<ReturnType<typeof startAuthentication>>) {
+    const result = await finishPasskeySignIn(response, returnTo);
+    if (result?.message) setMessage(result.message);
+  }
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      if (!(await browserSupportsWebAuthnAutofill())) return;
+      try {
+        const options = await beginPasskeySignIn();
+        if (cancelled) return;
+        const response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: true });
+        if (!cancelled) startTransition(() => finish(response));
+      } catch {
+        // Autofill is a convenience: aborted or unavailable is not an error worth showing.
+      }
+    })();
+    return () => {
+      cancelled = true;
+      WebAuthnAbortService.cancelCeremony();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  function signIn() {
+    startTransition(async () => {
+      setMessage(undefined);
+      const options = await beginPasskeySignIn();
+      let response;
+      try {
+        response = await startAuthentication({ optionsJSON: options });
+      } catch (error) {
+        setMessage(ceremonyErrorMessage(error, "authenticate"));
+        return;
+      }
+      await finish(response);
+    });
+  }
+
+  return (
+    <div>
+      <FormAlert message={message} />
+      <button type="button" onClick={signIn} disabled={pending} aria-disabled={pending} className={buttonClass("secondary", true)}>
+        Sign in with a passkey
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import { deleteWebAuthnCredential, renameWebAuthnCredential } from "@/db/queries/webauthn";
+import { requirePrivileged } from "@/lib/auth/guards";
+import { recordAuthenticationStep } from "@/lib/auth/session";
+import { afterSecondFactorRemoved } from "@/lib/mfa";
+import { createRegistrationOptions, verifyRegistration } from "@/lib/mfa/webauthn";
+import { keyNameSchema, registrationResponseSchema } from "@/lib/mfa/webauthn-input";
+import { recordSecurityEvent } from "@/lib/security/audit";
+import { getClientContext } from "@/lib/security/client";
+import type { FormState } from "@/components/ui/form-state";
+
+const SETTINGS = "/settings/security";
+
+export type BeginRegistrationResult =
+  | { ok: true; options: PublicKeyCredentialCreationOptionsJSON }
+  | { ok: false; errors?: { name?: string[] }; message?: string };
+
+/** Step one of adding a key: a challenge bound to this session. */
+export async function beginSecurityKeyRegistration(name: unknown): Promise<BeginRegistrationResult> {
+  const { session } = await requirePrivileged(SETTINGS);
+  const parsed = keyNameSchema.safeParse(name);
+  if (!parsed.success) return { ok: false, errors: { name: z.flattenError(parsed.error).formErrors } };
+  return { ok: true, options: await createRegistrationOptions({ userId: session.userId, email: session.email, binding: session.id }) };
+}
+
+const REGISTRATION_MESSAGES = {
+  challenge: "That request expired. Try adding the key again.",
+  invalid: "The security key's answer couldn't be verified. Try again.",
+  duplicate: "This security key is already registered.",
+} as const;
+
+/** Step two: verify the new credential and store it. */
+export async function finishSecurityKeyRegistration(name: unknown, response: unknown): Promise<FormState> {
+  const { session } = await requirePrivileged(SETTINGS);
+  const parsedName = keyNameSchema.safeParse(name);
+  if (!parsedName.success) return { errors: { name: z.flattenError(parsedName.error).formErrors } };
+  const parsedResponse = registrationResponseSchema.safeParse(response);
+  if (!parsedResponse.success) return { message: REGISTRATION_MESSAGES.invalid };
+  const outcome = await verifyRegistration({
+    userId: session.userId,
+    binding: session.id,
+    name: parsedName.data,
+    response: parsedResponse.data as never,
+  });
+  if (!outcome.ok) return { message: REGISTRATION_MESSAGES[outcome.reason] };
+  await recordSecurityEvent(session.userId, "webauthn.added", await getClientContext(), {
+    key: outcome.credential.name,
+    passkey: outcome.credential.isPasskey,
+  });
+  // The key just answered a challenge: this session completed WebAuthn and stays at the account's
+  // new highest level.
+  await recordAuthenticationStep(session, { method: "webauthn", complete: true });
+  redirect(`${SETTINGS}?notice=key-added`);
+}
+
+/** Forms posting these actions don't need JavaScript. */
+export async function securityKeysNeedJavaScript(): Promise<FormState> {
+  return { message: "Adding a security key needs JavaScript. Turn it on for this site, then try again." };
+}
+
+const renameSchema = z.object({ credential_id: z.string().min(1).max(1024), name: keyNameSchema });
+
+export async function renameSecurityKeyAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const { session } = await requirePrivileged(SETTINGS);
+  const parsed = renameSchema.safeParse({ credential_id: formData.get("credential_id"), name: formData.get("name") });
+  if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
+  const renamed = await renameWebAuthnCredential(session.userId, parsed.data.credential_id, parsed.data.name);
+  if (!renamed) redirect(`${SETTINGS}?notice=key-missing`);
+  await recordSecurityEvent(session.userId, "webauthn.renamed", await getClientContext(), { key: parsed.data.name });
+  redirect(`${SETTINGS}?notice=key-renamed`);
+}
+
+export async function removeSecurityKeyAction(formData: FormData): Promise<void> {
+  const { session } = await requirePrivileged(SETTINGS);
+  const id = formData.get("credential_id");
+  if (typeof id !== "string" || id.length === 0 || id.length > 1024) redirect(`${SETTINGS}?notice=key-missing`);
+  const removed = await deleteWebAuthnCredential(session.userId, id);
+  if (!removed) redirect(`${SETTINGS}?notice=key-missing`);
+  const client = await getClientContext();
+  await recordSecurityEvent(session.userId, "webauthn.removed", client, { key: removed.name });
+  const { recoveryCodesDeleted } = await afterSecondFactorRemoved(session.userId, client);
+  redirect(`${SETTINGS}?notice=${recoveryCodesDeleted ? "key-removed-codes-deleted" : "key-removed"}`);
+}
