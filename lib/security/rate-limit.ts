@@ -11,6 +11,11 @@ export const RATE_LIMITS = {
   signInAccount: { freeAttempts: 5, baseLockSeconds: 30, maxLockSeconds: 15 * 60, windowSeconds: 60 * 60 },
   /** Password guesses from one client IP, across accounts (credential stuffing). */
   signInIp: { freeAttempts: 30, baseLockSeconds: 60, maxLockSeconds: 15 * 60, windowSeconds: 60 * 60 },
+  /**
+   * Passkey sign-in challenges from one client IP. Each is a database row made before anyone is
+   * known (the login page asks for one on load, for autofill), so a flood is bounded here.
+   */
+  passkeyChallengeIp: { freeAttempts: 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60, windowSeconds: 15 * 60 },
   /** New accounts from one client IP. */
   signUpIp: { freeAttempts: 10, baseLockSeconds: 5 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
   /**

@@ -13,9 +13,14 @@ import { formatWait } from "@/lib/security/rate-limit-policy";
 import { spendAttempt } from "@/lib/security/rate-limit";
 import type { FormState } from "@/components/ui/form-state";
 
-export async function beginPasskeySignIn(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export type BeginPasskeyResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
+
+export async function beginPasskeySignIn(): Promise<BeginPasskeyResult> {
+  const client = await getClientContext();
+  const limit = await spendAttempt("passkeyChallengeIp", client.ip ?? "unknown");
+  if (!limit.allowed) return { ok: false, message: `Too many sign-in attempts. Try again in ${formatWait(limit.retryAfterSeconds)}.` };
   const binding = (await signInAttemptBinding({ create: true }))!;
-  return createAuthenticationOptions({ purpose: "passkey", binding });
+  return { ok: true, options: await createAuthenticationOptions({ purpose: "passkey", binding }) };
 }
 
 const PASSKEY_MESSAGES = {

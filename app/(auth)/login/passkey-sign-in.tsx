@@ -25,9 +25,9 @@ export function PasskeySignIn({ returnTo }: { returnTo: string }) {
     (async () => {
       if (!(await browserSupportsWebAuthnAutofill())) return;
       try {
-        const options = await beginPasskeySignIn();
-        if (cancelled) return;
-        const response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: true });
+        const begun = await beginPasskeySignIn();
+        if (cancelled || !begun.ok) return;
+        const response = await startAuthentication({ optionsJSON: begun.options, useBrowserAutofill: true });
         if (!cancelled) startTransition(() => finish(response));
       } catch {
         // Autofill is a convenience: aborted or unavailable is not an error worth showing.
@@ -43,10 +43,14 @@ export function PasskeySignIn({ returnTo }: { returnTo: string }) {
   function signIn() {
     startTransition(async () => {
       setMessage(undefined);
-      const options = await beginPasskeySignIn();
+      const begun = await beginPasskeySignIn();
+      if (!begun.ok) {
+        setMessage(begun.message);
+        return;
+      }
       let response;
       try {
-        response = await startAuthentication({ optionsJSON: options });
+        response = await startAuthentication({ optionsJSON: begun.options });
       } catch (error) {
         setMessage(ceremonyErrorMessage(error, "authenticate"));
         return;
