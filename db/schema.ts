@@ -163,3 +163,35 @@ export const recoveryCodes = sqliteTable(
     index("recovery_codes_hash_idx").on(t.codeHash),
   ],
 );
+
+/**
+ * Security notifications waiting for (or done with) delivery. A row is written in the same flow as
+ * the security event; delivery happens afterwards, so a failing mail server never fails the user's
+ * action (lib/mail/queue.ts). Bodies hold no secrets (lib/mail/templates.ts).
+ */
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Which notification (lib/mail/templates.ts); also used to rate-limit repeated alerts. */
+    kind: text("kind").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    status: text("status", { enum: ["pending", "sent", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** When a worker may try it next; a worker claims a row by moving this forward (a lease). */
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("mail_outbox_user_idx").on(t.userId, t.kind, t.createdAt),
+  ],
+);

@@ -23,8 +23,13 @@ const schema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Password hashes allowed to run at once; the rest wait in line (lib/auth/password.ts). */
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
-  SMTP_URL: z.string().optional(),
-  OUTBOX_DIR: z.string().optional(),
+  /** Where notifications go (smtp:// or smtps://, credentials in the URL); unset: .eml files in OUTBOX_DIR. */
+  // Not validated beyond that: a wrong URL must not stop the app, its mails just stay queued (lib/mail/queue.ts).
+  SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** Folder for .eml files when SMTP_URL is unset (default data/outbox). */
+  OUTBOX_DIR: z.string().min(1).optional(),
+  /** Sender of notifications; default "APP_NAME <no-reply@host of APP_ORIGIN>". */
+  MAIL_FROM: z.string().min(3).max(256).optional(),
 });
 
 export type Config = z.infer<typeof schema> & {

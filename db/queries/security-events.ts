@@ -1,20 +1,51 @@
 import "server-only";
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { securityEvents } from "@/db/schema";
 
 export type SecurityEventRow = typeof securityEvents.$inferSelect;
 
-export async function insertSecurityEvent(row: Omit<SecurityEventRow, "id">): Promise<void> {
-  getDb().insert(securityEvents).values(row).run();
+/** Returns the new event's id. */
+export async function insertSecurityEvent(row: Omit<SecurityEventRow, "id">): Promise<number> {
+  const inserted = getDb().insert(securityEvents).values(row).returning({ id: securityEvents.id }).get();
+  return inserted.id;
 }
 
-export async function listSecurityEvents(userId: string, limit: number): Promise<SecurityEventRow[]> {
+/** Newest first; `beforeId` pages further back (ids grow with time). */
+export async function listSecurityEvents(userId: string, limit: number, beforeId?: number): Promise<SecurityEventRow[]> {
   return getDb()
     .select()
     .from(securityEvents)
-    .where(eq(securityEvents.userId, userId))
+    .where(beforeId === undefined ? eq(securityEvents.userId, userId) : and(eq(securityEvents.userId, userId), lt(securityEvents.id, beforeId)))
     .orderBy(desc(securityEvents.createdAt), desc(securityEvents.id))
     .limit(limit)
     .all();
+}
+
+/**
+ * Whether an event of one of `types` from this exact user agent and IP came before event `beforeId`
+ * ("have we seen this device before?"). Comparing ids rather than times makes two parallel sign-ins
+ * from a new device agree that only the first was new.
+ */
+export async function hasEarlierEventFrom(
+  userId: string,
+  types: readonly string[],
+  client: { ip: string | null; userAgent: string | null },
+  beforeId: number,
+): Promise<boolean> {
+  const row = getDb()
+    .select({ id: securityEvents.id })
+    .from(securityEvents)
+    .where(
+      and(
+        eq(securityEvents.userId, userId),
+        inArray(securityEvents.type, [...types]),
+        client.ip === null ? isNull(securityEvents.ip) : eq(securityEvents.ip, client.ip),
+        client.userAgent === null ? isNull(securityEvents.userAgent) : eq(securityEvents.userAgent, client.userAgent),
+        lt(securityEvents.id, beforeId),
+      ),
+    )
+    .limit(1)
+    .get();
+  return row !== undefined;
 }

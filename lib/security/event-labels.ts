@@ -22,6 +22,8 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
   "session.signed_out": "Signed out",
   "session.revoked": "Signed out a session",
   "session.others_revoked": "Signed out all other sessions",
+  "admin.second_factors_reset": "An administrator removed all second steps",
+  "admin.sessions_revoked": "An administrator signed out all sessions",
 };
 
 const METHOD_LABELS: Record<string, string> = {
@@ -36,7 +38,7 @@ export function describeSecurityEvent(type: string, detail: Record<string, unkno
   const label = SECURITY_EVENT_LABELS[type as SecurityEventType] ?? type;
   const method = typeof detail.method === "string" ? METHOD_LABELS[detail.method] : undefined;
   if (type === "second_factor.succeeded" && detail.method === "lookup_secret" && typeof detail.code_number === "number") {
-    return `${label} (recovery code ${detail.code_number}, ${detail.codes_remaining ?? "?"} left)`;
+    return `Recovery code ${detail.code_number} used to sign in (${detail.codes_remaining ?? "?"} left)`;
   }
   if (type === "recovery_codes.created" && detail.replaced_previous === true) return `${label} (the previous codes stopped working)`;
   if (method && (type === "second_factor.succeeded" || type === "second_factor.failed")) return `${label} (${method})`;

@@ -1,0 +1,187 @@
+/**
+ * The words of every security notification, and the one layout they share (plain text + simple
+ * HTML). Pure functions: lib/security/notifications.ts decides *which* events send a mail and
+ * gathers the facts; this module only renders them. Nothing secret is ever passed in: no codes,
+ * no keys, no tokens, no session ids; only what happened, when, and from which device and IP.
+ */
+
+export type SecurityMailKind =
+  | "second_factor_added"
+  | "second_factor_removed"
+  | "recovery_codes_created"
+  | "recovery_code_used"
+  | "totp_replay_refused"
+  | "key_possibly_cloned"
+  | "other_sessions_signed_out"
+  | "new_device_sign_in"
+  | "operator_second_factors_reset"
+  | "operator_sessions_revoked";
+
+export interface SecurityMailFacts {
+  appName: string;
+  /** Absolute URL of the security settings page. */
+  settingsUrl: string;
+  /** Absolute URL of the security log page. */
+  logUrl: string;
+  occurredAt: Date;
+  /** "Chrome on Linux", or "the operator's admin tool". */
+  device: string;
+  ip: string | null;
+  /** Event-specific, non-secret details (method, key name, code number, counts). */
+  detail: Record<string, unknown>;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+interface Wording {
+  subject: string;
+  /** What happened, one or two sentences. */
+  summary: string;
+  /** What to do if it was not the user (or, for alerts, what to do now). */
+  advice: string;
+}
+
+const METHOD_NAMES: Record<string, string> = {
+  totp: "An authenticator app",
+  webauthn: "A security key",
+};
+
+const str = (value: unknown): string | undefined => (typeof value === "string" && value.length > 0 ? value : undefined);
+const num = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+const REVIEW_STEPS = (f: SecurityMailFacts) =>
+  `sign in at ${f.settingsUrl}, sign out every session you don't recognise, and remove any second step you didn't add.`;
+const REVIEW = (f: SecurityMailFacts) => `If this wasn't you, someone may know your password: ${REVIEW_STEPS(f)}`;
+
+const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
+  second_factor_added: (f) => {
+    const key = str(f.detail.key);
+    const what = f.detail.method === "webauthn" && key ? `A security key named “${key}”` : (METHOD_NAMES[String(f.detail.method)] ?? "A second step");
+    return {
+      subject: `A second step was added to your ${f.appName} account`,
+      summary: `${what} was added to your account as a second step for signing in.`,
+      advice: `${REVIEW(f)} A second step someone else added lets them sign in as you.`,
+    };
+  },
+  second_factor_removed: (f) => {
+    const key = str(f.detail.key);
+    const what = f.detail.method === "webauthn" && key ? `The security key named “${key}”` : (METHOD_NAMES[String(f.detail.method)] ?? "A second step");
+    return {
+      subject: `A second step was removed from your ${f.appName} account`,
+      summary: `${what} was removed from your account and can no longer be used to sign in.`,
+      advice: REVIEW(f),
+    };
+  },
+  recovery_codes_created: (f) => ({
+    subject: `New recovery codes for your ${f.appName} account`,
+    summary:
+      `A new set of recovery codes was saved for your account.` +
+      (f.detail.replaced_previous === true ? " The codes you had before no longer work." : ""),
+    advice: `${REVIEW(f)} Then generate new recovery codes yourself, so the ones someone else saw stop working.`,
+  }),
+  recovery_code_used: (f) => {
+    const number = num(f.detail.code_number);
+    const left = num(f.detail.codes_remaining);
+    return {
+      subject: `A recovery code was used to sign in to your ${f.appName} account`,
+      summary:
+        `${number ? `Recovery code ${number}` : "A recovery code"} was used as the second step to sign in to your account.` +
+        (left === undefined ? "" : ` ${left === 0 ? "You have no recovery codes left" : `You have ${plural(left, "recovery code", "recovery codes")} left`}.`),
+      advice:
+        `${REVIEW(f)} Then generate new recovery codes: someone who has one of your codes and your password can sign in.` +
+        (left !== undefined && left <= 3 ? " Even if it was you, generate a new set soon so you don't run out." : ""),
+    };
+  },
+  totp_replay_refused: (f) => ({
+    subject: `A reused sign-in code was refused on your ${f.appName} account`,
+    summary:
+      "Someone entered an authenticator-app code for your account that had already been used, and it was refused. " +
+      "Each code works once. This can be an honest double submission, or someone who saw or intercepted a code you typed, and who also knows your password.",
+    advice: `If you didn't just enter the same code twice, someone may know your password: ${REVIEW_STEPS(f)} Consider adding a security key, which can't be phished this way.`,
+  }),
+  key_possibly_cloned: (f) => {
+    const key = str(f.detail.key);
+    return {
+      subject: `A security key on your ${f.appName} account may have been copied`,
+      summary:
+        `${key ? `The security key named “${key}”` : "One of your security keys"} answered a sign-in with a signature counter lower than before. ` +
+        "That is what a copied (cloned) key looks like, so the sign-in was refused.",
+      advice: `Remove this key at ${f.settingsUrl} and add it again only if you trust it; sign out every session you don't recognise. If you still have the key, keep it safe: someone may have had access to it.`,
+    };
+  },
+  other_sessions_signed_out: (f) => {
+    const count = num(f.detail.count);
+    return {
+      subject: `Other sessions of your ${f.appName} account were signed out`,
+      summary: `All other sessions of your account${count === undefined ? "" : ` (${plural(count, "session", "sessions")})`} were signed out. Only the session that asked for it is still signed in.`,
+      advice: REVIEW(f),
+    };
+  },
+  new_device_sign_in: (f) => ({
+    subject: `New sign-in to your ${f.appName} account`,
+    summary:
+      "Your account was signed in to from a device and network we haven't seen it use before." +
+      (f.detail.second_factor_due === true ? " The password was right; the second step was then asked for." : ""),
+    advice: `If this was you, there is nothing to do. ${REVIEW(f)}`,
+  }),
+  operator_second_factors_reset: (f) => ({
+    subject: `The second steps of your ${f.appName} account were reset`,
+    summary:
+      "An administrator removed every second step from your account (authenticator app, security keys and passkeys, recovery codes). Your password alone now signs you in.",
+    advice: `Sign in at ${f.settingsUrl} and set up a second step again. If you didn't ask for this, contact support right away.`,
+  }),
+  operator_sessions_revoked: (f) => ({
+    subject: `All sessions of your ${f.appName} account were signed out`,
+    summary: `An administrator signed out every session of your account${num(f.detail.count) === undefined ? "" : ` (${plural(num(f.detail.count)!, "session", "sessions")})`}. Sign in again to continue.`,
+    advice: `If you didn't ask for this, sign in at ${f.settingsUrl}, check your second steps, and contact support.`,
+  }),
+};
+
+const WHEN = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" });
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+export function renderSecurityMail(kind: SecurityMailKind, facts: SecurityMailFacts): RenderedMail {
+  const { subject, summary, advice } = WORDING[kind](facts);
+  const when = `${WHEN.format(facts.occurredAt)} UTC`;
+  const rows: Array<[string, string]> = [
+    ["When", when],
+    ["Device", facts.device],
+    ["IP address", facts.ip ?? "unknown"],
+  ];
+  const footer = `You get this mail because it concerns the security of your ${facts.appName} account. Your recent security activity: ${facts.logUrl}`;
+
+  const text = [
+    summary,
+    "",
+    ...rows.map(([label, value]) => `${label}: ${value}`),
+    "",
+    advice,
+    "",
+    "--",
+    footer,
+    "",
+  ].join("\n");
+
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: system-ui, sans-serif; color: #0f172a; line-height: 1.5; max-width: 36rem;">
+<p>${escapeHtml(summary)}</p>
+<table role="presentation" style="border-collapse: collapse;">
+${rows.map(([label, value]) => `<tr><th scope="row" style="text-align: left; padding: 2px 12px 2px 0;">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join("\n")}
+</table>
+<p>${escapeHtml(advice)}</p>
+<p><a href="${escapeHtml(facts.settingsUrl)}">Open your security settings</a></p>
+<hr>
+<p style="font-size: 0.875em; color: #475569;">${escapeHtml(footer)}</p>
+</body></html>
+`;
+  return { subject, text, html };
+}

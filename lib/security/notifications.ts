@@ -1,0 +1,92 @@
+import "server-only";
+import { hasMailSince } from "@/db/queries/mail-outbox";
+import { hasEarlierEventFrom } from "@/db/queries/security-events";
+import { findUserById } from "@/db/queries/users";
+import { getConfig } from "@/lib/config";
+import { enqueueMail, kickMailDelivery } from "@/lib/mail/queue";
+import { renderSecurityMail, type SecurityMailKind } from "@/lib/mail/templates";
+import type { SecurityEventType } from "@/lib/security/audit";
+import { describeDevice } from "@/lib/security/device";
+
+/**
+ * THE place that decides which security events mail the account's owner. recordSecurityEvent
+ * calls notifySecurityEvent for every event, so no caller can forget; an event type absent from
+ * NOTIFICATIONS sends nothing. The words are in lib/mail/templates.ts.
+ */
+export interface RecordedSecurityEvent {
+  id: number;
+  userId: string;
+  type: SecurityEventType;
+  createdAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  detail: Record<string, string | number | boolean | null>;
+}
+
+/** The user agent the operator CLI writes on its events (scripts/admin.ts). */
+export const OPERATOR_USER_AGENT = "admin-cli";
+
+/** Events that prove a device was already this account's: signing up, or signing in, from it. */
+const KNOWN_DEVICE_EVENTS = ["account.created", "signin.succeeded"] as const;
+
+/**
+ * Alerts an attacker can trigger at will (replaying a code, presenting a cloned key) would
+ * otherwise let them flood the owner's mailbox; one mail per kind per hour says all there is to say.
+ */
+const ALERT_MAIL_INTERVAL_SECONDS = 60 * 60;
+
+type Rule = {
+  kind: SecurityMailKind;
+  /** Facts the event type itself implies (which method), added to the event's detail for the template. */
+  implies?: Record<string, string>;
+  when?: (event: RecordedSecurityEvent) => Promise<boolean> | boolean;
+  throttle?: boolean;
+};
+
+export const NOTIFICATIONS: Partial<Record<SecurityEventType, Rule>> = {
+  "totp.enabled": { kind: "second_factor_added", implies: { method: "totp" } },
+  "webauthn.added": { kind: "second_factor_added", implies: { method: "webauthn" } },
+  "totp.removed": { kind: "second_factor_removed", implies: { method: "totp" } },
+  "webauthn.removed": { kind: "second_factor_removed", implies: { method: "webauthn" } },
+  "recovery_codes.created": { kind: "recovery_codes_created" },
+  "second_factor.succeeded": { kind: "recovery_code_used", when: (e) => e.detail.method === "lookup_secret" },
+  "totp.replay_refused": { kind: "totp_replay_refused", throttle: true },
+  "webauthn.counter_regressed": { kind: "key_possibly_cloned", throttle: true },
+  "session.others_revoked": { kind: "other_sessions_signed_out", when: (e) => e.detail.count !== 0 },
+  "signin.succeeded": {
+    kind: "new_device_sign_in",
+    // "New device" = first sign-in with this user agent + IP pair (signing up counts as seen).
+    when: async (e) => !(await hasEarlierEventFrom(e.userId, KNOWN_DEVICE_EVENTS, e, e.id)),
+  },
+  "admin.second_factors_reset": { kind: "operator_second_factors_reset" },
+  "admin.sessions_revoked": { kind: "operator_sessions_revoked" },
+};
+
+/**
+ * Queues the mail an event calls for and starts delivery in the background. Never throws: a
+ * notification problem must not fail the action that caused the event (it is logged instead).
+ */
+export async function notifySecurityEvent(event: RecordedSecurityEvent): Promise<void> {
+  const rule = NOTIFICATIONS[event.type];
+  if (!rule) return;
+  try {
+    if (rule.when && !(await rule.when(event))) return;
+    if (rule.throttle && (await hasMailSince(event.userId, rule.kind, new Date(event.createdAt.getTime() - ALERT_MAIL_INTERVAL_SECONDS * 1000)))) return;
+    const user = await findUserById(event.userId);
+    if (!user) return;
+    const config = getConfig();
+    const mail = renderSecurityMail(rule.kind, {
+      appName: config.APP_NAME,
+      settingsUrl: new URL("/settings/security", config.origin).href,
+      logUrl: new URL("/settings/security/log", config.origin).href,
+      occurredAt: event.createdAt,
+      device: event.userAgent === OPERATOR_USER_AGENT ? "the administrators' tool" : describeDevice(event.userAgent),
+      ip: event.ip,
+      detail: { ...event.detail, ...rule.implies },
+    });
+    await enqueueMail({ userId: user.id, kind: rule.kind, to: user.email, ...mail });
+    kickMailDelivery();
+  } catch (error) {
+    console.error(`[notifications] no mail queued for security event ${event.id} (${event.type}): ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
