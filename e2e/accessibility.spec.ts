@@ -1,0 +1,214 @@
+// Accessibility (issue 7, item 5): axe-core over every page in every state a user can meet it in
+// (empty, errors shown, throttled, codes shown, keys listed), WCAG 2.1 A/AA plus axe's best
+// practices. Any violation fails the test with axe's own description of what and where.
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
+import { generateCodes, createConfirmedCodes, submitRecoveryCode } from "./support/recovery-codes";
+import { enrolTotp, passTotpStep } from "./support/totp-session";
+import { addSecurityKey, addVirtualAuthenticator } from "./support/webauthn";
+import { EMAIL_LABEL, PASSWORD_LABEL, signIn, signUp, uniqueEmail } from "./support/users";
+
+const PASSWORD = "every state is checked";
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+
+/** Runs axe on the page as it is now; fails with each violation's rule, help text and targets. */
+async function expectAccessible(page: Page, state: string): Promise<void> {
+  const { violations, passes } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const report = violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n"),
+  );
+  expect(report, `${state} at ${page.url()}`).toEqual([]);
+  // axe ran for real: a page it found nothing to check on would pass vacuously.
+  expect(passes.length, `${state}: axe checked something`).toBeGreaterThan(5);
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /^sign out$/i }).first().click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+test("sign-in and sign-up pages: empty, with errors, throttled", async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto("/login");
+  await expectAccessible(page, "sign-in, empty");
+
+  await page.getByRole("button", { name: /^sign in$/i }).click();
+  await expect(page.getByText(/enter your email|enter a valid email/i).first()).toBeVisible();
+  await expectAccessible(page, "sign-in, field errors");
+
+  // Each attempt from a freshly loaded form: React resets a form when its action settles, which
+  // would wipe a value typed while the previous attempt was still pending.
+  const email = uniqueEmail("a11y-throttle");
+  const attempt = async (password: string) => {
+    await page.goto("/login");
+    await page.getByLabel(EMAIL_LABEL).fill(email);
+    await page.getByLabel(PASSWORD_LABEL).fill(password);
+    await page.getByRole("button", { name: /^sign in$/i }).click();
+    // Filtered: Next.js' route announcer is an alert region too.
+    const alert = page.getByRole("alert").filter({ hasText: /don't match|too many/i });
+    await expect(alert).toBeVisible();
+    return alert.innerText();
+  };
+  expect(await attempt("not the password")).toMatch(/don't match/i);
+  await expectAccessible(page, "sign-in, wrong password");
+  // The per-account budget is 5 attempts (lib/security/rate-limit.ts); the 6th is throttled.
+  for (let i = 0; i < 4; i++) expect(await attempt(`wrong password ${i}`)).toMatch(/don't match/i);
+  expect(await attempt("wrong again")).toMatch(/too many sign-in attempts/i);
+  await expectAccessible(page, "sign-in, throttled");
+
+  await page.goto("/signup");
+  await expectAccessible(page, "sign-up, empty");
+  await page.getByRole("button", { name: /^create account$/i }).click();
+  await expect(page.locator("[aria-invalid=true]").first()).toBeVisible();
+  await expectAccessible(page, "sign-up, empty fields");
+  await page.getByLabel(EMAIL_LABEL).fill("not an email");
+  await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
+  await page.getByRole("button", { name: /^create account$/i }).click();
+  await expect(page.getByLabel(EMAIL_LABEL)).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page, "sign-up, invalid email");
+  await page.goto("/signup");
+  await page.getByLabel(EMAIL_LABEL).fill(uniqueEmail("a11y-weak"));
+  await page.getByLabel(PASSWORD_LABEL).fill("password");
+  await page.getByRole("button", { name: /^create account$/i }).click();
+  await expect(page.getByLabel(PASSWORD_LABEL)).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page, "sign-up, common password");
+});
+
+test("home, settings (QR code, codes shown, keys listed), re-authentication", async ({ page, context }) => {
+  test.setTimeout(90_000);
+  const email = uniqueEmail("a11y-settings");
+  await signUp(page, email, PASSWORD);
+  await expectAccessible(page, "home, no second factor");
+
+  await page.goto("/settings/security");
+  await expectAccessible(page, "settings, nothing set up");
+  await page.getByRole("button", { name: /set up authenticator app/i }).click();
+  await expect(page.getByRole("img", { name: /qr code/i })).toBeVisible();
+  await expectAccessible(page, "settings, authenticator QR code shown");
+  await page.getByLabel(/authentication code/i).fill("000000");
+  await page.getByRole("button", { name: /^verify$/i }).click();
+  await expect(page.getByText(/that code isn't right/i)).toBeVisible();
+  await expectAccessible(page, "settings, wrong enrolment code");
+  await page.goto("/settings/security");
+  const authenticator = await enrolTotp(page);
+  await expectAccessible(page, "settings, authenticator added, codes offered");
+
+  await generateCodes(page);
+  await expectAccessible(page, "settings, recovery codes shown");
+  await page.getByRole("button", { name: /^confirm$/i }).click();
+  await expect(page.getByText(/tick the box/i)).toBeVisible();
+  await expectAccessible(page, "settings, recovery codes shown, confirm refused");
+  await page.getByRole("button", { name: /^cancel$/i }).click();
+
+  await addVirtualAuthenticator(context, page, "security-key");
+  await addSecurityKey(page, "Desk key");
+  await expect(page.getByRole("status").filter({ hasText: /security key added/i })).toBeVisible();
+  await page.getByRole("region", { name: "Security keys" }).getByText("Rename").click();
+  await expectAccessible(page, "settings, key listed, rename open");
+  await addSecurityKey(page, "");
+  await expect(page.getByRole("region", { name: "Security keys" }).locator("[aria-invalid=true]")).toBeVisible();
+  await expectAccessible(page, "settings, key name missing");
+
+  await page.goto("/");
+  await expectAccessible(page, "home, two-step verification on");
+  await page.goto("/login?refresh=true&return_to=/settings/security");
+  await expect(page.getByRole("heading", { name: /confirm it's you/i })).toBeVisible();
+  await expectAccessible(page, "re-authentication");
+  await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
+  await page.getByRole("button", { name: /^sign in$/i }).click();
+  await expect(page).toHaveURL(/\/login\/2fa/);
+  await passTotpStep(page, authenticator);
+  await expect(page).toHaveURL(/\/settings\/security$/);
+});
+
+test("second step: code, wrong code, throttled, security key, recovery code, codes left", async ({ page, context }) => {
+  test.setTimeout(90_000);
+  const email = uniqueEmail("a11y-2fa");
+  await signUp(page, email, PASSWORD);
+  await page.goto("/settings/security");
+  await enrolTotp(page);
+  await createConfirmedCodes(page);
+  await signOut(page);
+
+  await signIn(page, email, PASSWORD);
+  await expectAccessible(page, "second step, authenticator app");
+  await page.getByRole("button", { name: /^verify$/i }).click();
+  await expect(page.locator("[aria-invalid=true]")).toBeVisible();
+  await expectAccessible(page, "second step, code missing");
+  await page.goto("/login/2fa");
+  await page.getByLabel(/authentication code/i).fill("000000");
+  await page.getByRole("button", { name: /^verify$/i }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /isn't valid/i })).toBeVisible();
+  await expectAccessible(page, "second step, wrong code");
+
+  await page.getByRole("link", { name: /use a recovery code/i }).click();
+  await expect(page.getByLabel(/^recovery code$/i)).toBeVisible();
+  await expectAccessible(page, "second step, recovery code");
+  const wrongCode = async () => {
+    await page.goto("/login/2fa?method=lookup_secret");
+    await submitRecoveryCode(page, "aaaa-bbbb-cccc-d");
+    // Filtered: Next.js' route announcer is an alert region too.
+    const alert = page.getByRole("alert").filter({ hasText: /isn't valid|isn't right|too many/i });
+    await expect(alert).toBeVisible();
+    return alert.innerText();
+  };
+  expect(await wrongCode()).not.toMatch(/too many/i);
+  await expectAccessible(page, "second step, wrong recovery code");
+  // Shared second-factor budget: 5 per account; the wrong TOTP code above was the first.
+  for (let i = 0; i < 3; i++) expect(await wrongCode()).not.toMatch(/too many/i);
+  expect(await wrongCode()).toMatch(/too many/i);
+  await expectAccessible(page, "second step, throttled");
+
+  // A fresh account for the rest: this one is throttled for a while.
+  const second = uniqueEmail("a11y-2fa-key");
+  await signOutFromSecondStep(page);
+  await signUp(page, second, PASSWORD);
+  await page.goto("/settings/security");
+  await enrolTotp(page);
+  await addVirtualAuthenticator(context, page, "security-key");
+  await addSecurityKey(page, "Pocket key");
+  await expect(page.getByRole("status").filter({ hasText: /security key added/i })).toBeVisible();
+  const secondCodes = await createConfirmedCodes(page);
+  await signOut(page);
+  await signIn(page, second, PASSWORD);
+  await expect(page.getByRole("button", { name: /^use a security key$/i })).toBeVisible();
+  await expectAccessible(page, "second step, security key and authenticator app");
+
+  await submitRecoveryCode(page, secondCodes[0]);
+  await expect(page).toHaveURL(/\/login\/2fa\/recovery-code-used/);
+  await expectAccessible(page, "recovery code used, 9 left");
+});
+
+async function signOutFromSecondStep(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /cancel and sign out/i }).click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+test("recovery code used: few left and none left offer a new set", async ({ page }) => {
+  test.setTimeout(90_000);
+  const email = uniqueEmail("a11y-low");
+  await signUp(page, email, PASSWORD);
+  await page.goto("/settings/security");
+  await enrolTotp(page);
+  const codes = await createConfirmedCodes(page);
+  await signOut(page);
+
+  // Sign in with each code in turn; the page after the 8th (2 left) and the 10th (none) are the states.
+  for (let i = 0; i < codes.length; i++) {
+    await signIn(page, email, PASSWORD);
+    await submitRecoveryCode(page, codes[i]);
+    await expect(page).toHaveURL(/\/login\/2fa\/recovery-code-used/);
+    if (i === 7) await expectAccessible(page, "recovery code used, 2 left, new set offered");
+    if (i === 9) {
+      await expectAccessible(page, "recovery code used, none left");
+      await page.getByRole("button", { name: /generate/i }).click();
+      await expect(page.getByRole("list", { name: "Recovery codes" })).toBeVisible();
+      await expectAccessible(page, "recovery code used, new set shown");
+    }
+    if (i < 9) {
+      await page.goto("/");
+      await signOut(page);
+    }
+  }
+});
