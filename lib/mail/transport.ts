@@ -36,7 +36,8 @@ export function mailFrom(): string {
 }
 
 export function outboxDir(): string {
-  return path.resolve(getConfig().OUTBOX_DIR ?? path.join("data", "outbox"));
+  // Resolved at run time, never traced at build time (Turbopack would otherwise bundle the whole tree).
+  return path.resolve(/*turbopackIgnore: true*/ getConfig().OUTBOX_DIR ?? path.join("data", "outbox"));
 }
 
 export async function sendMail(mail: OutgoingMail): Promise<void> {

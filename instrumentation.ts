@@ -1,0 +1,9 @@
+/**
+ * Runs once when the server starts: mails left queued by a previous run (mail server down,
+ * process stopped mid-delivery) are retried now rather than at the next notification.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { kickMailDelivery } = await import("@/lib/mail/queue");
+  kickMailDelivery();
+}
