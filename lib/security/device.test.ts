@@ -11,4 +11,8 @@ describe("describeDevice", () => {
     expect(describeDevice(null)).toBe("Unknown device");
     expect(describeDevice("curl/8.0")).toMatch(/curl|Unknown device/);
   });
+
+  it("names the operator's tool", () => {
+    expect(describeDevice("admin-cli")).toBe("the administrators' tool");
+  });
 });

@@ -1,4 +1,5 @@
 import type { SecurityEventType } from "@/lib/security/audit";
+import { OPERATOR_USER_AGENT, describeDevice } from "@/lib/security/device";
 
 /** How each security event reads to the account's owner. */
 export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
@@ -43,4 +44,11 @@ export function describeSecurityEvent(type: string, detail: Record<string, unkno
   if (type === "recovery_codes.created" && detail.replaced_previous === true) return `${label} (the previous codes stopped working)`;
   if (method && (type === "second_factor.succeeded" || type === "second_factor.failed")) return `${label} (${method})`;
   return label;
+}
+
+/** One log entry as a sentence: "Recovery code 3 used to sign in (7 left) from Chrome on Linux". */
+export function describeLogEntry(type: string, detail: Record<string, unknown>, userAgent: string | null): string {
+  const what = describeSecurityEvent(type, detail);
+  // Operator events already say who did them; the tool is not the user's device.
+  return userAgent === OPERATOR_USER_AGENT ? what : `${what} from ${describeDevice(userAgent)}`;
 }

@@ -23,9 +23,6 @@ export interface RecordedSecurityEvent {
   detail: Record<string, string | number | boolean | null>;
 }
 
-/** The user agent the operator CLI writes on its events (scripts/admin.ts). */
-export const OPERATOR_USER_AGENT = "admin-cli";
-
 /** Events that prove a device was already this account's: signing up, or signing in, from it. */
 const KNOWN_DEVICE_EVENTS = ["account.created", "signin.succeeded"] as const;
 
@@ -80,7 +77,7 @@ export async function notifySecurityEvent(event: RecordedSecurityEvent): Promise
       settingsUrl: new URL("/settings/security", config.origin).href,
       logUrl: new URL("/settings/security/log", config.origin).href,
       occurredAt: event.createdAt,
-      device: event.userAgent === OPERATOR_USER_AGENT ? "the administrators' tool" : describeDevice(event.userAgent),
+      device: describeDevice(event.userAgent),
       ip: event.ip,
       detail: { ...event.detail, ...rule.implies },
     });

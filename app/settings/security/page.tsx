@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { AppShell } from "@/components/layout/app-shell";
 import { FormAlert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/section";
@@ -9,9 +10,9 @@ import { requirePrivileged } from "@/lib/auth/guards";
 import { getTotpStatus } from "@/lib/mfa/totp";
 import { recentSecurityEvents } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
-import { describeSecurityEvent } from "@/lib/security/event-labels";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
+import { SecurityLogList } from "./security-log-list";
 import { AddSecurityKeyForm, RemoveSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
 
@@ -34,6 +35,16 @@ const NOTICES: Record<string, { text: string; tone: "success" | "info" }> = {
   "others-revoked": { text: "All other sessions were signed out.", tone: "success" },
 };
 
+/**
+ * Notices after a change to the second factors. When other sessions exist, the notice offers to
+ * sign them out right there (ASVS 5: "the user is given the option to terminate all other active
+ * sessions after changing or removing any authentication factor").
+ */
+const SECOND_FACTOR_CHANGES = new Set([
+  "totp-enabled", "totp-removed", "totp-removed-codes-deleted", "recovery-codes-saved",
+  "key-added", "key-removed", "key-removed-codes-deleted",
+]);
+
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function SecuritySettingsPage({ searchParams }: { searchParams: SearchParams }) {
@@ -44,7 +55,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
     getTotpStatus(session.userId),
     listWebAuthnCredentials(session.userId),
     listUserSessions(session.userId),
-    recentSecurityEvents(session.userId, 30),
+    recentSecurityEvents(session.userId, 5),
   ]);
 
   return (
@@ -52,6 +63,17 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
       <h1 className="text-2xl font-semibold tracking-tight">Security settings</h1>
       <p className="mt-1 text-sm text-slate-600">Manage how you sign in and where you are signed in.</p>
       <div className="mt-4"><FormAlert message={notice?.text} tone={notice?.tone ?? "info"} /></div>
+      {typeof params.notice === "string" && SECOND_FACTOR_CHANGES.has(params.notice) && sessions.length > 1 ? (
+        <div role="group" aria-label="Other sessions" className="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <p>
+            Your account is also signed in {sessions.length === 2 ? "in 1 other session" : `in ${sessions.length - 1} other sessions`}.
+            If a device may be lost or in someone else&apos;s hands, sign them out.
+          </p>
+          <form action={revokeOtherSessionsAction}>
+            <SubmitButton variant="secondary">Sign out other sessions</SubmitButton>
+          </form>
+        </div>
+      ) : null}
 
       <div className="mt-2 space-y-6">
         <Section id="totp" title="Authenticator app"
@@ -126,16 +148,11 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
         </Section>
 
         <Section id="activity" title="Recent security activity" description="Sign-ins and changes to your account's security, newest first.">
-          <ul className="divide-y divide-slate-200 text-sm">
-            {events.map((event) => (
-              <li key={event.id} className="py-2">
-                <p className="font-medium text-slate-900">{describeSecurityEvent(event.type, event.detail)}</p>
-                <p className="text-slate-600">
-                  <Time value={event.createdAt} /> · {describeDevice(event.userAgent)} · {event.ip ?? "Unknown IP"}
-                </p>
-              </li>
-            ))}
-          </ul>
+          <SecurityLogList events={events} label="Recent security events" />
+          <p className="mt-4 flex flex-wrap gap-4 text-sm">
+            <Link href="/settings/security/log" className="text-indigo-700 underline underline-offset-4">View the full security log</Link>
+            <a href="/settings/security/log/export" download className="text-indigo-700 underline underline-offset-4">Download your security log (JSON)</a>
+          </p>
         </Section>
       </div>
     </AppShell>

@@ -1,0 +1,39 @@
+import { requirePrivileged } from "@/lib/auth/guards";
+import { recentSecurityEvents } from "@/lib/security/audit";
+import { describeDevice } from "@/lib/security/device";
+import { describeSecurityEvent } from "@/lib/security/event-labels";
+
+/**
+ * The account's own security log as a JSON download. Same gate as the pages (a privileged
+ * session: it holds IP addresses and devices); a stale session is sent to re-authenticate and
+ * comes back here. No input to parse: the signed-in user is the only parameter.
+ */
+const EXPORT_MAX_EVENTS = 10_000;
+
+export async function GET(): Promise<Response> {
+  const { session } = await requirePrivileged("/settings/security/log");
+  const events = await recentSecurityEvents(session.userId, EXPORT_MAX_EVENTS);
+  const exportedAt = new Date();
+  const body = {
+    account: { id: session.userId, email: session.email },
+    exported_at: exportedAt.toISOString(),
+    events: events.map((event) => ({
+      id: event.id,
+      type: event.type,
+      description: describeSecurityEvent(event.type, event.detail),
+      created_at: event.createdAt.toISOString(),
+      ip: event.ip,
+      user_agent: event.userAgent,
+      device: describeDevice(event.userAgent),
+      detail: event.detail,
+    })),
+  };
+  return new Response(`${JSON.stringify(body, null, 2)}\n`, {
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="twofold-security-log-${exportedAt.toISOString().slice(0, 10)}.json"`,
+      // Personal data: never kept by a browser or proxy cache.
+      "Cache-Control": "no-store",
+    },
+  });
+}
