@@ -1,0 +1,82 @@
+import "server-only";
+import { countMailsByStatus } from "@/db/queries/mail-outbox";
+import { deleteAllUserSessions, listUserSessions } from "@/db/queries/sessions";
+import { findUserByEmail, type UserRow } from "@/db/queries/users";
+import { listWebAuthnCredentials } from "@/db/queries/webauthn";
+import { computeAal, type AmrEntry } from "@/lib/auth/aal";
+import { SECOND_FACTOR_METHODS, availableAal, enrolledMethods } from "@/lib/mfa";
+import { getRecoveryCodesStatus } from "@/lib/mfa/recovery-codes";
+import { getTotpStatus } from "@/lib/mfa/totp";
+import { recordSecurityEvent } from "@/lib/security/audit";
+import type { ClientContext } from "@/lib/security/client";
+import { OPERATOR_USER_AGENT, describeDevice } from "@/lib/security/device";
+
+/**
+ * What an operator may do to an account (scripts/admin.ts). Every change is a security event
+ * (so it is in the user's log and mails the user, through recordSecurityEvent) written with no IP
+ * and the operator tool as user agent. Nothing here returns a secret: no token, hash or key.
+ */
+export const OPERATOR_CLIENT: ClientContext = { ip: null, userAgent: OPERATOR_USER_AGENT };
+
+export function findUser(email: string): Promise<UserRow | undefined> {
+  // Stored normalised (lib/auth/credentials.ts): trimmed and lower-case.
+  return findUserByEmail(email.trim().toLowerCase());
+}
+
+export async function describeAccount(user: UserRow) {
+  const [totp, keys, codes, sessions, aal, mails] = await Promise.all([
+    getTotpStatus(user.id),
+    listWebAuthnCredentials(user.id),
+    getRecoveryCodesStatus(user.id),
+    listUserSessions(user.id),
+    availableAal(user.id),
+    countMailsByStatus(user.id),
+  ]);
+  return {
+    user: { id: user.id, email: user.email, created_at: user.createdAt.toISOString() },
+    available_aal: aal,
+    factors: {
+      totp: totp.enabled ? { enabled: true, created_at: totp.createdAt.toISOString(), last_used_at: totp.lastUsedAt?.toISOString() ?? null } : { enabled: false },
+      security_keys: keys.map((key) => ({
+        name: key.name,
+        passkey: key.isPasskey,
+        created_at: key.createdAt.toISOString(),
+        last_used_at: key.lastUsedAt?.toISOString() ?? null,
+      })),
+      recovery_codes: codes ? { remaining: codes.remaining, total: codes.total, created_at: codes.createdAt.toISOString() } : null,
+    },
+    sessions: sessions.map((s) => {
+      const amr = JSON.parse(s.amr) as AmrEntry[];
+      return {
+        // The row id, not the cookie token (only its hash is stored anyway).
+        id: s.id,
+        device: describeDevice(s.userAgent),
+        ip: s.ip,
+        aal: computeAal(amr),
+        methods: amr.map((entry) => entry.method),
+        created_at: s.createdAt.toISOString(),
+        last_seen_at: s.lastSeenAt.toISOString(),
+        expires_at: s.expiresAt.toISOString(),
+      };
+    }),
+    mails,
+  };
+}
+
+/**
+ * The "delete credentials" case (a user who lost every second factor): removes TOTP, every
+ * WebAuthn credential including passkeys, and recovery codes. Sessions are left alone; revoke them
+ * separately when the account may be compromised.
+ */
+export async function resetSecondFactors(user: UserRow): Promise<{ removed: string[] }> {
+  const removed = await enrolledMethods(user.id);
+  for (const method of SECOND_FACTOR_METHODS) await method.removeAll(user.id);
+  await recordSecurityEvent(user.id, "admin.second_factors_reset", OPERATOR_CLIENT, { actor: "operator", removed: removed.join(",") });
+  return { removed };
+}
+
+export async function revokeAllSessions(user: UserRow): Promise<{ count: number }> {
+  const count = await deleteAllUserSessions(user.id);
+  await recordSecurityEvent(user.id, "admin.sessions_revoked", OPERATOR_CLIENT, { actor: "operator", count });
+  return { count };
+}

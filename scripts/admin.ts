@@ -1,0 +1,108 @@
+// Operator CLI: `npm run admin -- <command>`. Runs the app's own modules (db/queries, lib/) with
+// tsx under the react-server condition, so `import "server-only"` resolves to its empty module; it
+// reads the same environment as the app (DATABASE_PATH, SMTP_URL, OUTBOX_DIR, APP_ORIGIN …): run
+// it with the app's configuration. Prints no secret: factors are listed by name and date only.
+import { describeAccount, findUser, resetSecondFactors, revokeAllSessions } from "@/lib/admin/operator";
+import { deliverDueMails, settleMailDelivery } from "@/lib/mail/queue";
+
+const USAGE = `Usage: npm run admin -- <command>
+
+  user show <email> [--json]          the account's second factors, sessions and mail queue
+  user reset-second-factors <email>   remove TOTP, security keys and passkeys, recovery codes
+                                      (the user can then sign in with the password alone)
+  user revoke-sessions <email>        sign the user out everywhere
+  mail retry                          try every queued notification now
+
+Each change is written to the user's security log (as "admin-cli", no IP) and mailed to them.
+Exit status: 0 done, 1 failed (e.g. no such user), 2 usage error.`;
+
+class UsageError extends Error {}
+
+async function requireUser(email: string | undefined) {
+  if (!email) throw new UsageError("missing <email>");
+  const user = await findUser(email);
+  if (!user) {
+    console.error(`No account with the email ${JSON.stringify(email.trim().toLowerCase())}.`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  return user;
+}
+
+async function userShow(email: string | undefined, json: boolean) {
+  const user = await requireUser(email);
+  if (!user) return;
+  const account = await describeAccount(user);
+  if (json) {
+    console.log(JSON.stringify(account, null, 2));
+    return;
+  }
+  const { factors } = account;
+  const lines = [
+    `${account.user.email} (id ${account.user.id}), created ${account.user.created_at}`,
+    `Available AAL: ${account.available_aal}`,
+    "",
+    "Second factors:",
+    `  Authenticator app: ${factors.totp.enabled ? `on since ${factors.totp.created_at}, last used ${factors.totp.last_used_at ?? "never"}` : "off"}`,
+    `  Security keys: ${factors.security_keys.length === 0 ? "none" : ""}`,
+    ...factors.security_keys.map((k) => `    - ${JSON.stringify(k.name)}${k.passkey ? " (passkey)" : ""}, added ${k.created_at}, last used ${k.last_used_at ?? "never"}`),
+    `  Recovery codes: ${factors.recovery_codes ? `${factors.recovery_codes.remaining} of ${factors.recovery_codes.total} left (set of ${factors.recovery_codes.created_at})` : "none"}`,
+    "",
+    `Sessions: ${account.sessions.length === 0 ? "none" : ""}`,
+    ...account.sessions.map((s) => `  - ${s.id}: ${s.device}, IP ${s.ip ?? "unknown"}, ${s.aal} (${s.methods.join(" + ")}), last seen ${s.last_seen_at}, expires ${s.expires_at}`),
+    "",
+    `Notifications: ${account.mails.sent} sent, ${account.mails.pending} queued, ${account.mails.failed} given up`,
+  ];
+  console.log(lines.join("\n"));
+}
+
+async function main(args: string[]): Promise<void> {
+  const json = args.includes("--json");
+  const [group, command, email, ...rest] = args.filter((a) => a !== "--json");
+  if (group === undefined || group === "help" || group === "--help" || group === "-h") {
+    console.log(USAGE);
+    return;
+  }
+  if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(" ")}`);
+  if (group === "user" && command === "show") return userShow(email, json);
+  if (group === "user" && command === "reset-second-factors") {
+    const user = await requireUser(email);
+    if (!user) return;
+    const { removed } = await resetSecondFactors(user);
+    console.log(`Second factors of ${user.email} reset (${removed.length === 0 ? "none were set up" : `removed: ${removed.join(", ")}`}). The user was notified.`);
+    return;
+  }
+  if (group === "user" && command === "revoke-sessions") {
+    const user = await requireUser(email);
+    if (!user) return;
+    const { count } = await revokeAllSessions(user);
+    console.log(`Signed ${user.email} out of ${count} session${count === 1 ? "" : "s"}. The user was notified.`);
+    return;
+  }
+  if (group === "mail" && command === "retry" && email === undefined) {
+    // "Now" far enough ahead that every queued mail is due, whatever its back-off.
+    const { sent, failed } = await deliverDueMails(new Date(Date.now() + 365 * 24 * 3600 * 1000));
+    console.log(`Queued notifications: ${sent} sent, ${failed} failed (still queued).`);
+    if (failed > 0) process.exitCode = 1;
+    return;
+  }
+  throw new UsageError(`unknown command: ${[group, command].filter(Boolean).join(" ")}`);
+}
+
+async function run(): Promise<void> {
+  try {
+    await main(process.argv.slice(2));
+    // Notifications started by the commands above are delivered (or queued for retry) before exit.
+    await settleMailDelivery();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`admin: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`admin: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+void run();
