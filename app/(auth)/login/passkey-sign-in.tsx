@@ -62,6 +62,11 @@ export function PasskeySignIn({ returnTo }: { returnTo: string }) {
   return (
     <div>
       <FormAlert message={message} />
+      <noscript>
+        <p className="mb-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Passkeys need JavaScript. Turn it on, or sign in with your password above.
+        </p>
+      </noscript>
       <button type="button" onClick={signIn} disabled={pending} aria-disabled={pending} className={buttonClass("secondary", true)}>
         Sign in with a passkey
       </button>
