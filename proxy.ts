@@ -46,5 +46,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+  // /api/session is GET-only JSON, asked on every client check: no page, so no CSP nonce to make.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/session$).*)"],
 };

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, lte, ne, or } from "drizzle-orm";
+import { and, desc, eq, lte, ne, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { sessions, users } from "@/db/schema";
 
@@ -10,17 +10,40 @@ export async function insertSession(row: SessionRow): Promise<void> {
   getDb().insert(sessions).values(row).run();
 }
 
-export async function findSessionByTokenHash(tokenHash: string): Promise<SessionWithUser | undefined> {
+/**
+ * The per-request session check runs on every page and API call: its statements are prepared once
+ * per process instead of being compiled by Drizzle and SQLite on every request.
+ */
+const prepared = {
+  byTokenHash: undefined as ReturnType<typeof prepareFindByTokenHash> | undefined,
+  touch: undefined as ReturnType<typeof prepareTouch> | undefined,
+};
+
+function prepareFindByTokenHash() {
   return getDb()
     .select({ session: sessions, user: { id: users.id, email: users.email } })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.tokenHash, tokenHash))
-    .get();
+    .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
+    .prepare();
+}
+
+function prepareTouch() {
+  return getDb()
+    .update(sessions)
+    .set({ lastSeenAt: sql`${sql.placeholder("lastSeenAt")}` })
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare();
+}
+
+export async function findSessionByTokenHash(tokenHash: string): Promise<SessionWithUser | undefined> {
+  prepared.byTokenHash ??= prepareFindByTokenHash();
+  return prepared.byTokenHash.get({ tokenHash });
 }
 
 export async function touchSession(id: string, lastSeenAt: Date): Promise<void> {
-  getDb().update(sessions).set({ lastSeenAt }).where(eq(sessions.id, id)).run();
+  prepared.touch ??= prepareTouch();
+  prepared.touch.run({ id, lastSeenAt: lastSeenAt.getTime() });
 }
 
 export type SessionAuthUpdate = Pick<SessionRow, "tokenHash" | "amr" | "authenticatedAt" | "secondFactorDueSince" | "expiresAt" | "lastSeenAt">;

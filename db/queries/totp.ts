@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { totpCredentials } from "@/db/schema";
 
@@ -7,6 +7,22 @@ export type TotpCredentialRow = typeof totpCredentials.$inferSelect;
 
 export async function findTotpCredential(userId: string): Promise<TotpCredentialRow | undefined> {
   return getDb().select().from(totpCredentials).where(eq(totpCredentials.userId, userId)).get();
+}
+
+let hasCredentialStatement: ReturnType<typeof prepareHasCredential> | undefined;
+
+function prepareHasCredential() {
+  return getDb()
+    .select({ id: totpCredentials.id })
+    .from(totpCredentials)
+    .where(eq(totpCredentials.userId, sql.placeholder("userId")))
+    .prepare();
+}
+
+/** Part of every request's available-AAL check: prepared once per process. */
+export async function hasTotpCredential(userId: string): Promise<boolean> {
+  hasCredentialStatement ??= prepareHasCredential();
+  return hasCredentialStatement.get({ userId }) !== undefined;
 }
 
 /** False when the user already has one (one authenticator app per account). */

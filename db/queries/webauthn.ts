@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gt, lt } from "drizzle-orm";
+import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { webauthnChallenges, webauthnCredentials } from "@/db/schema";
 
@@ -15,14 +15,21 @@ export async function listWebAuthnCredentials(userId: string): Promise<WebAuthnC
     .all();
 }
 
-export async function hasWebAuthnCredential(userId: string): Promise<boolean> {
-  const row = getDb()
+let hasCredentialStatement: ReturnType<typeof prepareHasCredential> | undefined;
+
+function prepareHasCredential() {
+  return getDb()
     .select({ id: webauthnCredentials.id })
     .from(webauthnCredentials)
-    .where(eq(webauthnCredentials.userId, userId))
+    .where(eq(webauthnCredentials.userId, sql.placeholder("userId")))
     .limit(1)
-    .get();
-  return row !== undefined;
+    .prepare();
+}
+
+/** Part of every request's available-AAL check: prepared once per process. */
+export async function hasWebAuthnCredential(userId: string): Promise<boolean> {
+  hasCredentialStatement ??= prepareHasCredential();
+  return hasCredentialStatement.get({ userId }) !== undefined;
 }
 
 export async function findWebAuthnCredential(id: string): Promise<WebAuthnCredentialRow | undefined> {

@@ -1,6 +1,6 @@
 import "server-only";
 import QRCode from "qrcode";
-import { claimTotpStep, deleteTotpCredential, findTotpCredential, insertTotpCredential } from "@/db/queries/totp";
+import { claimTotpStep, deleteTotpCredential, findTotpCredential, hasTotpCredential, insertTotpCredential } from "@/db/queries/totp";
 import { getConfig } from "@/lib/config";
 import { decrypt, encrypt, seal, unseal } from "@/lib/crypto/encryption";
 import { randomId } from "@/lib/crypto/random";
@@ -22,9 +22,7 @@ const enrolmentContext = (userId: string, sessionId: string) => `totp-enrolment:
 export const totpMethod: SecondFactorMethod = {
   id: "totp",
   raisesAvailableAal: true,
-  async isEnrolled(userId) {
-    return (await findTotpCredential(userId)) !== undefined;
-  },
+  isEnrolled: hasTotpCredential,
   async removeAll(userId) {
     await deleteTotpCredential(userId);
   },
