@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { checkRequestBody } from "@/lib/security/request-guard";
 
 /**
  * Runs before every page and action: a fresh CSP nonce per response (Next.js adds it to its own
@@ -27,13 +28,16 @@ function expectedOrigin(request: NextRequest): string {
   return process.env.APP_ORIGIN ? new URL(process.env.APP_ORIGIN).origin : request.nextUrl.origin;
 }
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   if (!["GET", "HEAD", "OPTIONS"].includes(request.method)) {
     const origin = request.headers.get("origin");
     // Browsers send Origin on every cross-site POST; a mismatch is a forged request.
     if (origin !== null && origin !== expectedOrigin(request)) {
       return NextResponse.json({ error: "Cross-origin request refused." }, { status: 403 });
     }
+    // Bodies Next.js would fail to decode (with a 500) are refused here with a 4xx.
+    const refused = await checkRequestBody(request);
+    if (refused) return NextResponse.json({ error: refused.error }, { status: refused.status });
   }
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
   const csp = contentSecurityPolicy(nonce);
