@@ -10,9 +10,11 @@ import { safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
 import { availableAal } from "@/lib/mfa";
 import type { FormState } from "@/components/ui/form-state";
 import { signInMessage } from "./messages";
+import { formFields } from "@/lib/security/action-input";
 
 /** First factor, for a new sign-in and for re-authentication (?refresh=true) alike. */
-export async function signInAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function signInAction(_previous: FormState, input: FormData): Promise<FormState> {
+  const formData = formFields(input);
   const returnTo = safeReturnTo(formData.get("return_to"));
   const parsed = signInSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
   const typedEmail = typeof formData.get("email") === "string" ? String(formData.get("email")).slice(0, 254) : "";

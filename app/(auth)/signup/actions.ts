@@ -15,6 +15,7 @@ import { getClientContext } from "@/lib/security/client";
 import { formatWait } from "@/lib/security/rate-limit-policy";
 import { spendAttempt } from "@/lib/security/rate-limit";
 import type { FormState } from "@/components/ui/form-state";
+import { formFields } from "@/lib/security/action-input";
 
 const signUpSchema = z.object({
   email: emailSchema,
@@ -24,7 +25,8 @@ const signUpSchema = z.object({
     .max(PASSWORD_MAX_LENGTH * 4, `Use at most ${PASSWORD_MAX_LENGTH} characters.`),
 });
 
-export async function signUpAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function signUpAction(_previous: FormState, input: FormData): Promise<FormState> {
+  const formData = formFields(input);
   const client = await getClientContext();
   const parsed = signUpSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
   const typedEmail = typeof formData.get("email") === "string" ? String(formData.get("email")).slice(0, 254) : "";

@@ -10,6 +10,7 @@ import { confirmTotpEnrolment, resumeTotpEnrolment, startTotpEnrolment, totpMeth
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
+import { formFields } from "@/lib/security/action-input";
 
 /**
  * Every action here is a public POST endpoint: each one re-checks the privileged session itself
@@ -26,7 +27,8 @@ const confirmSchema = z.object({
   code: z.string({ error: "Enter the code from your app." }).trim().min(1, "Enter the code from your app.").max(64, "That code is too long."),
 });
 
-export async function enrolTotpAction(_previous: TotpEnrolmentState, formData: FormData): Promise<TotpEnrolmentState> {
+export async function enrolTotpAction(_previous: TotpEnrolmentState, input: FormData): Promise<TotpEnrolmentState> {
+  const formData = formFields(input);
   const { session } = await requirePrivileged(SETTINGS);
   if (formData.get("intent") !== "confirm") {
     return { enrolment: await startTotpEnrolment(session.userId, session.id, session.email) };
@@ -62,7 +64,8 @@ export async function removeTotpAction(): Promise<void> {
 
 const sessionIdSchema = z.object({ session_id: z.string().min(1).max(64) });
 
-export async function revokeSessionAction(formData: FormData): Promise<void> {
+export async function revokeSessionAction(input: FormData): Promise<void> {
+  const formData = formFields(input);
   const { session } = await requirePrivileged(SETTINGS);
   const parsed = sessionIdSchema.safeParse({ session_id: formData.get("session_id") });
   if (!parsed.success) redirect(`${SETTINGS}?notice=session-missing`);

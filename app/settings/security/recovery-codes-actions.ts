@@ -15,6 +15,7 @@ import {
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import { RECOVERY_CODES_MESSAGES, RECOVERY_CODES_SAVED_URL } from "./recovery-codes-messages";
+import { formFields } from "@/lib/security/action-input";
 
 /**
  * Generate → show → confirm (or cancel), one action over one form state, as the TOTP enrolment.
@@ -45,7 +46,8 @@ const field = (formData: FormData, name: string) => {
   return typeof value === "string" ? value : undefined;
 };
 
-export async function recoveryCodesAction(_previous: RecoveryCodesState, formData: FormData): Promise<RecoveryCodesState> {
+export async function recoveryCodesAction(_previous: RecoveryCodesState, input: FormData): Promise<RecoveryCodesState> {
+  const formData = formFields(input);
   const form = formSchema.safeParse({
     intent: field(formData, "intent"),
     page: field(formData, "page"),

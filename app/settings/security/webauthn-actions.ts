@@ -12,6 +12,7 @@ import { keyNameSchema, registrationResponseSchema } from "@/lib/mfa/webauthn-in
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
+import { formFields } from "@/lib/security/action-input";
 
 const SETTINGS = "/settings/security";
 
@@ -64,7 +65,8 @@ export async function securityKeysNeedJavaScript(): Promise<FormState> {
 
 const renameSchema = z.object({ credential_id: z.string().min(1).max(1024), name: keyNameSchema });
 
-export async function renameSecurityKeyAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function renameSecurityKeyAction(_previous: FormState, input: FormData): Promise<FormState> {
+  const formData = formFields(input);
   const { session } = await requirePrivileged(SETTINGS);
   const parsed = renameSchema.safeParse({ credential_id: formData.get("credential_id"), name: formData.get("name") });
   if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
@@ -74,7 +76,8 @@ export async function renameSecurityKeyAction(_previous: FormState, formData: Fo
   redirect(`${SETTINGS}?notice=key-renamed`);
 }
 
-export async function removeSecurityKeyAction(formData: FormData): Promise<void> {
+export async function removeSecurityKeyAction(input: FormData): Promise<void> {
+  const formData = formFields(input);
   const { session } = await requirePrivileged(SETTINGS);
   const id = formData.get("credential_id");
   if (typeof id !== "string" || id.length === 0 || id.length > 1024) redirect(`${SETTINGS}?notice=key-missing`);

@@ -10,12 +10,14 @@ import { verifyRecoveryCode } from "@/lib/mfa/recovery-codes";
 import { verifyTotp } from "@/lib/mfa/totp";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
+import { formFields } from "@/lib/security/action-input";
 
 const codeSchema = z.object({
   code: z.string({ error: "Enter the code from your app." }).trim().min(1, "Enter the code from your app.").max(64, "That code is too long."),
 });
 
-export async function verifyTotpStepAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function verifyTotpStepAction(_previous: FormState, input: FormData): Promise<FormState> {
+  const formData = formFields(input);
   const returnTo = safeReturnTo(formData.get("return_to"));
   const access = await getAccess();
   if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : returnTo);
@@ -37,7 +39,8 @@ function recoveryCodeUsedUrl(returnTo: string): string {
   return `/login/2fa/recovery-code-used?${new URLSearchParams({ return_to: returnTo })}`;
 }
 
-export async function verifyRecoveryCodeStepAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function verifyRecoveryCodeStepAction(_previous: FormState, input: FormData): Promise<FormState> {
+  const formData = formFields(input);
   const returnTo = safeReturnTo(formData.get("return_to"));
   const access = await getAccess();
   if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : returnTo);
