@@ -75,7 +75,7 @@ test("sign-in and sign-up pages: empty, with errors, throttled", async ({ page }
   await expectAccessible(page, "sign-up, common password");
 });
 
-test("home, settings (QR code, codes shown, keys listed), re-authentication", async ({ page, context }) => {
+test("home, settings (QR code, codes shown, keys listed), security log, re-authentication", async ({ page, context }) => {
   test.setTimeout(90_000);
   const email = uniqueEmail("a11y-settings");
   await signUp(page, email, PASSWORD);
@@ -109,6 +109,10 @@ test("home, settings (QR code, codes shown, keys listed), re-authentication", as
   await addSecurityKey(page, "");
   await expect(page.getByRole("region", { name: "Security keys" }).locator("[aria-invalid=true]")).toBeVisible();
   await expectAccessible(page, "settings, key name missing");
+
+  await page.goto("/settings/security/log");
+  await expect(page.getByRole("heading", { name: /security log/i })).toBeVisible();
+  await expectAccessible(page, "security log");
 
   await page.goto("/");
   await expectAccessible(page, "home, two-step verification on");
