@@ -1,6 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { accessFor, type Access } from "@/lib/auth/flow";
+import { accessFor, mayCompleteSecondFactor, type Access } from "@/lib/auth/flow";
 import { refreshUrl, safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
 import { getCurrentSession } from "@/lib/auth/session";
 
@@ -29,5 +29,15 @@ export async function requireSignedIn(returnTo: string): Promise<SignedIn> {
 export async function requirePrivileged(returnTo: string): Promise<SignedIn> {
   const access = await requireSignedIn(returnTo);
   if (!access.privileged) redirect(refreshUrl(returnTo));
+  return access;
+}
+
+/**
+ * The second-factor step (its page and every method's action): a sign-in or re-authentication
+ * waiting for its second factor. Anyone else goes to /login, or on to where they were going.
+ */
+export async function requireSecondFactorStep(returnTo: string): Promise<Exclude<Access, { kind: "anonymous" }>> {
+  const access = await getAccess();
+  if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : safeReturnTo(returnTo));
   return access;
 }

@@ -3,8 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { attemptSecondFactor } from "@/lib/auth/flow";
-import { getAccess } from "@/lib/auth/guards";
-import { mayCompleteSecondFactor } from "@/lib/auth/flow";
+import { requireSecondFactorStep } from "@/lib/auth/guards";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { verifyRecoveryCode } from "@/lib/mfa/recovery-codes";
 import { verifyTotp } from "@/lib/mfa/totp";
@@ -19,8 +18,7 @@ const codeSchema = z.object({
 export async function verifyTotpStepAction(_previous: FormState, input: FormData): Promise<FormState> {
   const formData = formFields(input);
   const returnTo = safeReturnTo(formData.get("return_to"));
-  const access = await getAccess();
-  if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : returnTo);
+  const access = await requireSecondFactorStep(returnTo);
   const parsed = codeSchema.safeParse({ code: formData.get("code") });
   if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
   const result = await attemptSecondFactor(access.session, "totp", await getClientContext(), () =>
@@ -42,8 +40,7 @@ function recoveryCodeUsedUrl(returnTo: string): string {
 export async function verifyRecoveryCodeStepAction(_previous: FormState, input: FormData): Promise<FormState> {
   const formData = formFields(input);
   const returnTo = safeReturnTo(formData.get("return_to"));
-  const access = await getAccess();
-  if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : returnTo);
+  const access = await requireSecondFactorStep(returnTo);
   const parsed = recoveryCodeSchema.safeParse({ code: formData.get("code") });
   if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
   const result = await attemptSecondFactor(access.session, "lookup_secret", await getClientContext(), () =>

@@ -1,9 +1,7 @@
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { signOutAction } from "@/app/actions/sign-out";
 import { AuthCard } from "@/components/layout/auth-card";
-import { mayCompleteSecondFactor } from "@/lib/auth/flow";
-import { getAccess } from "@/lib/auth/guards";
+import { requireSecondFactorStep } from "@/lib/auth/guards";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { enrolledMethods } from "@/lib/mfa";
 import { TotpStepForm } from "./components";
@@ -24,8 +22,7 @@ const link = "text-indigo-700 underline-offset-4 hover:underline";
 export default async function SecondFactorPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const returnTo = safeReturnTo(params.return_to);
-  const access = await getAccess();
-  if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : returnTo);
+  const access = await requireSecondFactorStep(returnTo);
 
   const methods = await enrolledMethods(access.session.userId);
   const hasKey = methods.includes("webauthn");

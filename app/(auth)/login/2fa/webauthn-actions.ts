@@ -2,8 +2,8 @@
 
 import { redirect } from "next/navigation";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { attemptSecondFactor, mayCompleteSecondFactor } from "@/lib/auth/flow";
-import { getAccess } from "@/lib/auth/guards";
+import { attemptSecondFactor } from "@/lib/auth/flow";
+import { requireSecondFactorStep } from "@/lib/auth/guards";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { createAuthenticationOptions, verifyAuthentication } from "@/lib/mfa/webauthn";
 import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
@@ -11,20 +11,14 @@ import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
 
-async function stepAccess(returnTo: string) {
-  const access = await getAccess();
-  if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : returnTo);
-  return access;
-}
-
 export async function beginSecurityKeyStep(returnTo: unknown): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const { session } = await stepAccess(safeReturnTo(returnTo));
+  const { session } = await requireSecondFactorStep(safeReturnTo(returnTo));
   return createAuthenticationOptions({ purpose: "second_factor", binding: session.id, userId: session.userId });
 }
 
 export async function finishSecurityKeyStep(response: unknown, returnTo: unknown): Promise<FormState> {
   const target = safeReturnTo(returnTo);
-  const { session } = await stepAccess(target);
+  const { session } = await requireSecondFactorStep(target);
   const client = await getClientContext();
   const parsed = authenticationResponseSchema.safeParse(response);
   const result = await attemptSecondFactor(session, "webauthn", client, async () => {
