@@ -33,7 +33,9 @@ export function freePort() {
 /** One request on 127.0.0.1 (never any other address); resolves { status, headers, body }. */
 export function request(port, { method = "GET", path, headers = {}, body }) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path, headers, agent: false }, (res) => {
+    // A Content-Length, as browsers send with every form: the app refuses chunked bodies (411).
+    const sized = body ? { ...headers, "Content-Length": Buffer.byteLength(body) } : headers;
+    const req = http.request({ host: "127.0.0.1", port, method, path, headers: sized, agent: false }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
