@@ -33,7 +33,7 @@ export function TotpEnrolForm() {
         <li>
           Can&apos;t scan? Enter this setup key instead:
           <p className="mt-2">
-            <code id="totp-setup-key" aria-label="Setup key" className="inline-block break-all rounded-md bg-slate-100 px-3 py-2 font-mono text-base tracking-wider text-slate-900">
+            <code id="totp-setup-key" aria-label="Setup key" className="inline-block break-words rounded-md bg-slate-100 px-3 py-2 font-mono text-base tracking-wider text-slate-900">
               {enrolment.setupKey}
             </code>
           </p>
