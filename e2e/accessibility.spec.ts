@@ -7,7 +7,7 @@ import { expect, test } from "./support/fixtures";
 import { generateCodes, createConfirmedCodes, submitRecoveryCode } from "./support/recovery-codes";
 import { enrolTotp, passTotpStep } from "./support/totp-session";
 import { addSecurityKey, addVirtualAuthenticator } from "./support/webauthn";
-import { EMAIL_LABEL, PASSWORD_LABEL, signIn, signUp, uniqueEmail } from "./support/users";
+import { EMAIL_LABEL, PASSWORD_LABEL, attemptSignIn, signIn, signUp, uniqueEmail } from "./support/users";
 
 const PASSWORD = "every state is checked";
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
@@ -37,19 +37,8 @@ test("sign-in and sign-up pages: empty, with errors, throttled", async ({ page }
   await expect(page.getByText(/enter your email|enter a valid email/i).first()).toBeVisible();
   await expectAccessible(page, "sign-in, field errors");
 
-  // Each attempt from a freshly loaded form: React resets a form when its action settles, which
-  // would wipe a value typed while the previous attempt was still pending.
   const email = uniqueEmail("a11y-throttle");
-  const attempt = async (password: string) => {
-    await page.goto("/login");
-    await page.getByLabel(EMAIL_LABEL).fill(email);
-    await page.getByLabel(PASSWORD_LABEL).fill(password);
-    await page.getByRole("button", { name: /^sign in$/i }).click();
-    // Filtered: Next.js' route announcer is an alert region too.
-    const alert = page.getByRole("alert").filter({ hasText: /don't match|too many/i });
-    await expect(alert).toBeVisible();
-    return alert.innerText();
-  };
+  const attempt = (password: string) => attemptSignIn(page, email, password);
   expect(await attempt("not the password")).toMatch(/don't match/i);
   await expectAccessible(page, "sign-in, wrong password");
   // The per-account budget is 5 attempts (lib/security/rate-limit.ts); the 6th is throttled.

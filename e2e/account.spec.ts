@@ -1,6 +1,6 @@
 import { expect, test } from "./support/fixtures";
 import { securityEventTypes } from "./support/db";
-import { EMAIL_LABEL, PASSWORD_LABEL, getSession, signIn, signUp, uniqueEmail } from "./support/users";
+import { EMAIL_LABEL, PASSWORD_LABEL, attemptSignIn, getSession, signIn, signUp, uniqueEmail } from "./support/users";
 
 const PASSWORD = "correct horse battery staple";
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -101,16 +101,7 @@ test("repeated wrong passwords throttle the account, even for the right password
   await signUp(page, email, PASSWORD);
   await page.getByRole("button", { name: /^sign out$/i }).click();
 
-  const attempt = async (password: string) => {
-    await page.goto("/login");
-    await page.getByLabel(EMAIL_LABEL).fill(email);
-    await page.getByLabel(PASSWORD_LABEL).fill(password);
-    await page.getByRole("button", { name: /^sign in$/i }).click();
-    // Filtered: Next.js' route announcer is an alert region too.
-    const alert = page.getByRole("alert").filter({ hasText: /don't match|too many/i });
-    await expect(alert).toBeVisible();
-    return alert.innerText();
-  };
+  const attempt = (password: string) => attemptSignIn(page, email, password);
   for (let i = 0; i < 5; i++) expect(await attempt(`wrong password ${i}`)).toMatch(/don't match/i);
   expect(await attempt(PASSWORD)).toMatch(/too many sign-in attempts\. try again in \d+ seconds/i);
   expect(securityEventTypes(email)).toContain("signin.throttled");

@@ -11,6 +11,7 @@ import path from "node:path";
 import { request as playwrightRequest, type APIRequestContext, type APIResponse, type BrowserContext } from "@playwright/test";
 import { expect, nextClientIp, test } from "./support/fixtures";
 import { testDb } from "./support/db";
+import { decodeEntities } from "./support/html";
 import { createConfirmedCodes } from "./support/recovery-codes";
 import { enrolTotp } from "./support/totp-session";
 import { getSession, signUp, uniqueEmail } from "./support/users";
@@ -124,15 +125,6 @@ interface HiddenForm {
   fields: string[];
 }
 
-function decodeEntities(value: string): string {
-  return value
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-}
 
 /** The server-action forms on a page, as a browser without JavaScript would post them. */
 function actionForms(html: string): HiddenForm[] {

@@ -1,6 +1,6 @@
 // Account helpers that drive the UI exactly as the contract names it (/work/shared/mission/CONTRACT.md).
 import { randomBytes } from "node:crypto";
-import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 // Anchored, case-insensitive: "Email" must not match e.g. "Email me sign-in alerts", nor "Password"
 // match "Confirm password" or a "Show password" toggle. Tolerates a trailing "*" for required fields.
@@ -59,4 +59,19 @@ export async function getSession(from: Page | APIRequestContext): Promise<Sessio
     // not JSON: leave the text for the assertion message
   }
   return { status: res.status(), body };
+}
+
+/**
+ * One password attempt from a freshly loaded /login (React resets a form when its action settles,
+ * which would wipe a value typed while a previous attempt was pending). Returns the form's message.
+ */
+export async function attemptSignIn(page: Page, email: string, password: string): Promise<string> {
+  await page.goto("/login");
+  await page.getByLabel(EMAIL_LABEL).fill(email);
+  await page.getByLabel(PASSWORD_LABEL).fill(password);
+  await page.getByRole("button", { name: /^sign in$/i }).click();
+  // Filtered: Next.js' route announcer is an alert region too.
+  const alert = page.getByRole("alert").filter({ hasText: /don't match|too many/i });
+  await expect(alert).toBeVisible();
+  return alert.innerText();
 }
