@@ -35,8 +35,11 @@ export const sessions = sqliteTable(
     createdAt: createdAt(),
     lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
-    /** Last full (re-)authentication with every factor the account had; drives "privileged". */
-    authenticatedAt: integer("authenticated_at", { mode: "timestamp_ms" }).notNull(),
+    /**
+     * Last full (re-)authentication with every factor the account had; drives "privileged". Null
+     * while a fresh sign-in still waits for its second factor: it has not authenticated yet.
+     */
+    authenticatedAt: integer("authenticated_at", { mode: "timestamp_ms" }),
     /** Set while a (re-)authentication has passed its first factor and awaits a second one. */
     secondFactorDueSince: integer("second_factor_due_since", { mode: "timestamp_ms" }),
     /** JSON array of { method, completed_at } (see lib/auth/aal.ts). */
@@ -44,10 +47,19 @@ export const sessions = sqliteTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
   },
-  (t) => [index("sessions_user_idx").on(t.userId)],
+  (t) => [
+    index("sessions_user_idx").on(t.userId),
+    // Housekeeping prunes by each lifetime through its own index.
+    index("sessions_expires_idx").on(t.expiresAt),
+    index("sessions_last_seen_idx").on(t.lastSeenAt),
+  ],
 );
 
-/** Append-only (enforced by triggers in the migration). */
+/**
+ * The security log. Rows are never rewritten (triggers in the migrations): only a repeat of the
+ * same refused attempt may raise `repeat_count` and `last_occurred_at`, and housekeeping deletes
+ * rows past the retention (lib/security/retention.ts).
+ */
 export const securityEvents = sqliteTable(
   "security_events",
   {
@@ -59,8 +71,17 @@ export const securityEvents = sqliteTable(
     userAgent: text("user_agent"),
     /** JSON object with event-specific, non-secret details. */
     detail: text("detail").notNull().default("{}"),
+    /** Who acted: the user's own request, or the operator CLI. No request can set "operator". */
+    actor: text("actor", { enum: ["user", "operator"] }).notNull().default("user"),
+    /** How many times this event happened (repeats of a refused attempt share one row). */
+    repeatCount: integer("repeat_count").notNull().default(1),
+    /** The latest repeat; null while the row holds one occurrence. */
+    lastOccurredAt: integer("last_occurred_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("security_events_user_idx").on(t.userId, t.createdAt)],
+  (t) => [
+    index("security_events_user_idx").on(t.userId, t.createdAt),
+    index("security_events_created_idx").on(t.createdAt),
+  ],
 );
 
 export const rateLimits = sqliteTable(
@@ -68,12 +89,17 @@ export const rateLimits = sqliteTable(
   {
     bucket: text("bucket").notNull(),
     key: text("key").notNull(),
-    /** Attempts spent in the current window (a success on the account's counter clears it). */
+    /**
+     * Attempts spent: in the current window for per-address buckets, or since the last success
+     * for per-account ones (lib/security/rate-limit.ts).
+     */
     attempts: integer("attempts").notNull(),
     windowStartedAt: integer("window_started_at", { mode: "timestamp_ms" }).notNull(),
     lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+    /** The latest attempt: idle counters are forgotten, and housekeeping prunes, by this. */
+    lastAttemptAt: integer("last_attempt_at", { mode: "timestamp_ms" }).notNull().default(sql`0`),
   },
-  (t) => [primaryKey({ columns: [t.bucket, t.key] })],
+  (t) => [primaryKey({ columns: [t.bucket, t.key] }), index("rate_limits_last_attempt_idx").on(t.lastAttemptAt)],
 );
 
 export const totpCredentials = sqliteTable("totp_credentials", {
@@ -123,6 +149,21 @@ export const webauthnChallenges = sqliteTable("webauthn_challenges", {
   userId: text("user_id"),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
 });
+
+/**
+ * WebAuthn challenges are stateless (sealed and bound, lib/mfa/webauthn-challenge.ts): nothing is
+ * written when one is issued. A challenge is spent by inserting its hash here, so it is accepted
+ * once; the row is kept until the challenge would have expired anyway.
+ */
+export const webauthnSpentChallenges = sqliteTable(
+  "webauthn_spent_challenges",
+  {
+    /** SHA-256 of the challenge. */
+    challengeHash: text("challenge_hash").primaryKey(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("webauthn_spent_challenges_expires_idx").on(t.expiresAt)],
+);
 
 export const recoveryCodeSets = sqliteTable(
   "recovery_code_sets",
@@ -193,5 +234,6 @@ export const mailOutbox = sqliteTable(
   (t) => [
     index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt),
     index("mail_outbox_user_idx").on(t.userId, t.kind, t.createdAt),
+    index("mail_outbox_sent_idx").on(t.sentAt),
   ],
 );

@@ -6,7 +6,9 @@ import { securityEvents } from "@/db/schema";
 export type SecurityEventRow = typeof securityEvents.$inferSelect;
 
 /** Returns the new event's id. */
-export async function insertSecurityEvent(row: Omit<SecurityEventRow, "id">): Promise<number> {
+export type NewSecurityEvent = Omit<SecurityEventRow, "id" | "actor" | "repeatCount" | "lastOccurredAt"> & Partial<Pick<SecurityEventRow, "actor">>;
+
+export async function insertSecurityEvent(row: NewSecurityEvent): Promise<number> {
   const inserted = getDb().insert(securityEvents).values(row).returning({ id: securityEvents.id }).get();
   return inserted.id;
 }

@@ -57,7 +57,7 @@ describe("privileged window", () => {
   });
 
   it("reports where it ends", () => {
-    expect(privilegedUntil(authenticatedAt, 60).toISOString()).toBe("2026-01-01T00:01:00.000Z");
+    expect(privilegedUntil(authenticatedAt, 60)?.toISOString()).toBe("2026-01-01T00:01:00.000Z");
   });
 });
 

@@ -39,21 +39,33 @@ export function isMultiFactorWebAuthn(use: { registeredAsPasskey: boolean; userV
   return use.registeredAsPasskey && use.userVerified;
 }
 
-export function isSecondFactor(method: AuthMethod): boolean {
-  return SECOND_FACTORS.has(method);
-}
-
 const AAL_RANK: Record<Aal, number> = { aal1: 1, aal2: 2 };
 
 export function meetsAal(actual: Aal, required: Aal): boolean {
   return AAL_RANK[actual] >= AAL_RANK[required];
 }
 
-/** CONTRACT.md: privileged while now < authenticated_at + PRIVILEGED_SESSION_MAX_AGE. */
-export function privilegedUntil(authenticatedAt: Date, maxAgeSeconds: number): Date {
-  return new Date(authenticatedAt.getTime() + maxAgeSeconds * 1000);
+/**
+ * CONTRACT.md: privileged while now < authenticated_at + PRIVILEGED_SESSION_MAX_AGE. A session that
+ * has not completed an authentication yet (a fresh sign-in waiting for its second factor) has no
+ * authenticated_at, so it is never privileged.
+ */
+export function privilegedUntil(authenticatedAt: Date | null, maxAgeSeconds: number): Date | null {
+  return authenticatedAt ? new Date(authenticatedAt.getTime() + maxAgeSeconds * 1000) : null;
 }
 
-export function isPrivileged(authenticatedAt: Date, maxAgeSeconds: number, now: Date): boolean {
-  return now.getTime() < privilegedUntil(authenticatedAt, maxAgeSeconds).getTime();
+export function isPrivileged(authenticatedAt: Date | null, maxAgeSeconds: number, now: Date): boolean {
+  const until = privilegedUntil(authenticatedAt, maxAgeSeconds);
+  return until !== null && now.getTime() < until.getTime();
+}
+
+/**
+ * A (re-)authentication that passed its first factor may finish its second within this time; a
+ * fresh sign-in that doesn't is ended (lib/auth/session.ts), so the password alone never buys a
+ * long guessing session.
+ */
+export const SECOND_FACTOR_STEP_MAX_AGE_SECONDS = 10 * 60;
+
+export function secondFactorStepOpen(dueSince: Date | null, now: Date): boolean {
+  return dueSince !== null && now.getTime() - dueSince.getTime() < SECOND_FACTOR_STEP_MAX_AGE_SECONDS * 1000;
 }

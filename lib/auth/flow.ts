@@ -1,6 +1,6 @@
 import "server-only";
 import { deleteSession } from "@/db/queries/sessions";
-import { meetsAal, isPrivileged, type Aal, type AuthMethod } from "@/lib/auth/aal";
+import { meetsAal, isPrivileged, secondFactorStepOpen, type Aal, type AuthMethod } from "@/lib/auth/aal";
 import {
   createSession,
   recordAuthenticationStep,
@@ -19,9 +19,6 @@ import { resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
  * second factor completes it, and what a request may reach in each state.
  */
 
-/** A (re-)authentication that passed its first factor may finish its second within this time. */
-export const SECOND_FACTOR_STEP_MAX_AGE_SECONDS = 10 * 60;
-
 export type Access =
   | { kind: "anonymous" }
   /** Signed in with the first factor only, on an account that has a second factor. */
@@ -39,13 +36,13 @@ export async function accessFor(session: Session | null, now = new Date()): Prom
 /** May this session use the second-factor step: fresh sign-in, or a re-authentication under way? */
 export function mayCompleteSecondFactor(access: Access, now = new Date()): access is Exclude<Access, { kind: "anonymous" }> {
   if (access.kind === "anonymous") return false;
-  if (access.kind === "second_factor_due") return true;
-  const due = access.session.secondFactorDueSince;
-  return (
-    access.availableAal === "aal2" &&
-    due !== null &&
-    now.getTime() - due.getTime() < SECOND_FACTOR_STEP_MAX_AGE_SECONDS * 1000
-  );
+  const { session } = access;
+  if (access.kind === "second_factor_due") {
+    // A fresh sign-in has the step's lifetime (after it the session itself ends). A session that
+    // was complete at aal1 before the account gained a second factor may step up.
+    return session.authenticatedAt === null ? secondFactorStepOpen(session.secondFactorDueSince, now) : true;
+  }
+  return access.availableAal === "aal2" && secondFactorStepOpen(session.secondFactorDueSince, now);
 }
 
 /**
@@ -61,7 +58,7 @@ export async function completeFirstFactor(
 ): Promise<string> {
   const complete = (await availableAal(userId)) === "aal1";
   if (existing && existing.userId === userId) {
-    const token = await recordAuthenticationStep(existing, { method, complete });
+    const token = await recordAuthenticationStep(existing, { method, effect: complete ? "complete" : "first_factor" });
     if (token) {
       await recordSecurityEvent(userId, "reauth.succeeded", client, { method, second_factor_due: !complete });
       return token;
@@ -112,7 +109,7 @@ export async function attemptSecondFactor(
     return { ok: false, message };
   }
   await resetAttempts("secondFactorAccount", session.userId);
-  const token = await recordAuthenticationStep(session, { method, complete: true });
+  const token = await recordAuthenticationStep(session, { method, effect: "complete" });
   if (!token) return { ok: false, message: SECOND_FACTOR_MESSAGES.raced };
   await recordSecurityEvent(session.userId, "second_factor.succeeded", client, { method, ...outcome.detail });
   return { ok: true };

@@ -10,16 +10,16 @@ import type { ClientContext } from "@/lib/security/client";
  * re-authenticated (privileged window restarts). Sets the session cookie.
  */
 export async function completePasskeySignIn(userId: string, existing: Session | null, client: ClientContext, credentialName: string): Promise<void> {
-  const step = { method: "webauthn" as const, multiFactor: true, complete: true };
+  const step = { method: "webauthn" as const, multiFactor: true };
   if (existing && existing.userId === userId) {
-    if (await recordAuthenticationStep(existing, step)) {
+    if (await recordAuthenticationStep(existing, { ...step, effect: "complete" })) {
       await recordSecurityEvent(userId, "reauth.succeeded", client, { method: "webauthn", key: credentialName });
       return;
     }
   } else if (existing) {
     await deleteSession(existing.id);
   }
-  const token = await createSession({ userId, ...step, client });
+  const token = await createSession({ userId, ...step, complete: true, client });
   await setSessionCookie(token);
   await recordSecurityEvent(userId, "signin.succeeded", client, { method: "webauthn", passkey: true, key: credentialName });
 }

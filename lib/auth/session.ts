@@ -12,7 +12,7 @@ import {
 import { getConfig } from "@/lib/config";
 import { randomId, randomToken } from "@/lib/crypto/random";
 import { sha256Hex } from "@/lib/crypto/hash";
-import { computeAal, type Aal, type AmrEntry, type AuthMethod } from "@/lib/auth/aal";
+import { computeAal, secondFactorStepOpen, type Aal, type AmrEntry, type AuthMethod } from "@/lib/auth/aal";
 import type { ClientContext } from "@/lib/security/client";
 
 /**
@@ -30,7 +30,8 @@ export interface Session {
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
-  authenticatedAt: Date;
+  /** The last complete authentication; null while a fresh sign-in waits for its second factor. */
+  authenticatedAt: Date | null;
   secondFactorDueSince: Date | null;
   ip: string | null;
   userAgent: string | null;
@@ -82,7 +83,7 @@ export async function validateSessionToken(token: string, now = new Date()): Pro
   const { session: row, user } = found;
   const config = getConfig();
   const idleDeadline = row.lastSeenAt.getTime() + config.SESSION_IDLE_TIMEOUT * 1000;
-  if (row.expiresAt.getTime() <= now.getTime() || idleDeadline <= now.getTime()) {
+  if (row.expiresAt.getTime() <= now.getTime() || idleDeadline <= now.getTime() || halfSignInLapsed(row, now)) {
     await deleteSession(row.id);
     return null;
   }
@@ -91,6 +92,20 @@ export async function validateSessionToken(token: string, now = new Date()): Pro
     row.lastSeenAt = now;
   }
   return toSession(row, user.email);
+}
+
+/**
+ * A fresh sign-in that passed its first factor but not its second within the step's lifetime ends:
+ * the password alone must not keep a session alive for guessing codes. (A re-authentication that
+ * lapses keeps its earlier, complete authentication; it just can't finish this step.)
+ */
+function halfSignInLapsed(row: SessionRow, now: Date): boolean {
+  return row.authenticatedAt === null && !secondFactorStepOpen(row.secondFactorDueSince, now);
+}
+
+/** Whether the browser presented a session cookie at all (valid or not). */
+export async function hasSessionCookie(): Promise<boolean> {
+  return (await cookies()).has(sessionCookieName());
 }
 
 /** Reads the cookie afresh; use inside a flow that may have just changed it. */
@@ -124,8 +139,9 @@ export async function createSession(input: NewSession, now = new Date()): Promis
     tokenHash: sha256Hex(token),
     createdAt: now,
     lastSeenAt: now,
+    // The absolute lifetime runs from creation and is never renewed (re-authentication included).
     expiresAt: new Date(now.getTime() + config.SESSION_MAX_AGE * 1000),
-    authenticatedAt: now,
+    authenticatedAt: input.complete ? now : null,
     secondFactorDueSince: input.complete ? null : now,
     amr: JSON.stringify(amr),
     ip: input.client.ip,
@@ -137,17 +153,26 @@ export async function createSession(input: NewSession, now = new Date()): Promis
 export interface CompletedStep {
   method: AuthMethod;
   multiFactor?: boolean;
-  /** True when this step finishes a full authentication: the privileged window restarts. */
-  complete: boolean;
+  /**
+   * What the step means for the session:
+   * - "complete": it finishes a full authentication (every factor the account has): the
+   *   privileged window restarts.
+   * - "first_factor": a first factor of an account whose second factor is still to come.
+   * - "enrolment": a factor was just set up and proved itself (a TOTP code, a new key's answer). It
+   *   is appended to the AMR, so the session keeps the account's new level, but it is NOT an
+   *   authentication: the privileged window and the session's lifetime stay as they were, or a
+   *   stolen privileged cookie could keep itself privileged by enrolling factors.
+   */
+  effect: "complete" | "first_factor" | "enrolment";
 }
 
 /**
  * Appends a completed method to the AMR and rotates the token (the old cookie stops working),
  * then sets the new cookie. Returns the new token, or null if another request rotated it first.
+ * No step extends the session's absolute lifetime (expires_at, fixed at creation).
  */
 export async function recordAuthenticationStep(session: Session, step: CompletedStep, now = new Date()): Promise<string | null> {
   const token = randomToken();
-  const config = getConfig();
   const amr: AmrEntry[] = [
     ...session.amr,
     { method: step.method, completed_at: now.toISOString(), ...(step.multiFactor ? { multi_factor: true as const } : {}) },
@@ -155,10 +180,10 @@ export async function recordAuthenticationStep(session: Session, step: Completed
   const updated = await updateSessionAuth(session.id, session.tokenHash, {
     tokenHash: sha256Hex(token),
     amr: JSON.stringify(amr),
-    authenticatedAt: step.complete ? now : session.authenticatedAt,
-    secondFactorDueSince: step.complete ? null : now,
-    // A full re-authentication renews the absolute lifetime, as Kratos does.
-    expiresAt: step.complete ? new Date(now.getTime() + config.SESSION_MAX_AGE * 1000) : session.expiresAt,
+    authenticatedAt: step.effect === "complete" ? now : session.authenticatedAt,
+    secondFactorDueSince:
+      step.effect === "complete" ? null : step.effect === "first_factor" ? now : session.secondFactorDueSince,
+    expiresAt: session.expiresAt,
     lastSeenAt: now,
   });
   if (!updated) return null;

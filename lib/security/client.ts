@@ -32,3 +32,8 @@ export async function getClientContext(): Promise<ClientContext> {
     userAgent: h.get("user-agent")?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
   };
 }
+
+/** The per-address rate-limit key for a client address ("unknown" when there is none). */
+export function ipBucketKey(ip: string | null): string {
+  return ip ?? "unknown";
+}

@@ -46,7 +46,7 @@ export async function spendAttempt(name: RateLimitName, key: string, now = new D
     if (!decision.allowed) {
       return { row: row ?? null, result: { allowed: false, retryAfterSeconds: decision.retryAfterSeconds } };
     }
-    return { row: { bucket: name, key, ...decision.state }, result: { allowed: true } };
+    return { row: { bucket: name, key, ...decision.state, lastAttemptAt: now }, result: { allowed: true } };
   });
 }
 

@@ -23,9 +23,10 @@ export async function GET() {
       session: {
         id: s.id,
         aal: s.aal,
-        authenticated_at: s.authenticatedAt.toISOString(),
+        // Null while a fresh sign-in waits for its second factor: nothing is authenticated yet.
+        authenticated_at: s.authenticatedAt?.toISOString() ?? null,
         expires_at: s.expiresAt.toISOString(),
-        privileged_until: privilegedUntil(s.authenticatedAt, getConfig().PRIVILEGED_SESSION_MAX_AGE).toISOString(),
+        privileged_until: privilegedUntil(s.authenticatedAt, getConfig().PRIVILEGED_SESSION_MAX_AGE)?.toISOString() ?? null,
         amr: s.amr.map(({ method, completed_at }) => ({ method, completed_at })),
       },
       available_aal: access.availableAal,

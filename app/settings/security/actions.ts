@@ -49,7 +49,7 @@ export async function enrolTotpAction(_previous: TotpEnrolmentState, input: Form
   await recordSecurityEvent(session.userId, "totp.enabled", client);
   // The code just entered proves the app: this session completed TOTP and stays at the
   // account's new highest level, instead of being sent to the second-factor step.
-  await recordAuthenticationStep(session, { method: "totp", complete: true });
+  await recordAuthenticationStep(session, { method: "totp", effect: "enrolment" });
   redirect(`${SETTINGS}?notice=totp-enabled`);
 }
 

@@ -54,7 +54,7 @@ export async function finishSecurityKeyRegistration(name: unknown, response: unk
   });
   // The key just answered a challenge: this session completed WebAuthn and stays at the account's
   // new highest level.
-  await recordAuthenticationStep(session, { method: "webauthn", complete: true });
+  await recordAuthenticationStep(session, { method: "webauthn", effect: "enrolment" });
   redirect(`${SETTINGS}?notice=key-added`);
 }
 
