@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { securityEvents } from "@/db/schema";
 
@@ -11,6 +11,25 @@ export type NewSecurityEvent = Omit<SecurityEventRow, "id" | "actor" | "repeatCo
 export async function insertSecurityEvent(row: NewSecurityEvent): Promise<number> {
   const inserted = getDb().insert(securityEvents).values(row).returning({ id: securityEvents.id }).get();
   return inserted.id;
+}
+
+/**
+ * Counts one more occurrence on the newest `type` event of the user created at or after `since`,
+ * in one statement. False when there is none (the caller inserts a new row).
+ */
+export async function countSecurityEventRepeat(userId: string, type: string, since: Date, at: Date): Promise<boolean> {
+  const newest = getDb()
+    .select({ id: securityEvents.id })
+    .from(securityEvents)
+    .where(and(eq(securityEvents.userId, userId), eq(securityEvents.type, type), gte(securityEvents.createdAt, since)))
+    .orderBy(desc(securityEvents.id))
+    .limit(1);
+  const result = getDb()
+    .update(securityEvents)
+    .set({ repeatCount: sql`${securityEvents.repeatCount} + 1`, lastOccurredAt: at })
+    .where(eq(securityEvents.id, sql`(${newest})`))
+    .run();
+  return result.changes === 1;
 }
 
 /** Newest first; `beforeId` pages further back (ids grow with time). */

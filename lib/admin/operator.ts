@@ -10,11 +10,12 @@ import { getTotpStatus } from "@/lib/mfa/totp";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
 import { OPERATOR_USER_AGENT, describeDevice } from "@/lib/security/device";
+import { resetAttempts } from "@/lib/security/rate-limit";
 
 /**
  * What an operator may do to an account (scripts/admin.ts). Every change is a security event
- * (so it is in the user's log and mails the user, through recordSecurityEvent) written with no IP
- * and the operator tool as user agent. Nothing here returns a secret: no token, hash or key.
+ * (so it is in the user's log and mails the user, through recordSecurityEvent) written with actor
+ * "operator", a column no request can set, and no IP. Nothing here returns a secret: no token, hash or key.
  */
 export const OPERATOR_CLIENT: ClientContext = { ip: null, userAgent: OPERATOR_USER_AGENT };
 
@@ -71,12 +72,23 @@ export async function describeAccount(user: UserRow) {
 export async function resetSecondFactors(user: UserRow): Promise<{ removed: string[] }> {
   const removed = await enrolledMethods(user.id);
   for (const method of SECOND_FACTOR_METHODS) await method.removeAll(user.id);
-  await recordSecurityEvent(user.id, "admin.second_factors_reset", OPERATOR_CLIENT, { actor: "operator", removed: removed.join(",") });
+  // Nothing is left to guess at: a second-factor lock after 100 failures ends with the factors.
+  await resetAttempts("secondFactorAccount", user.id);
+  await recordSecurityEvent(user.id, "admin.second_factors_reset", OPERATOR_CLIENT, { removed: removed.join(",") }, "operator");
   return { removed };
 }
 
 export async function revokeAllSessions(user: UserRow): Promise<{ count: number }> {
   const count = await deleteAllUserSessions(user.id);
-  await recordSecurityEvent(user.id, "admin.sessions_revoked", OPERATOR_CLIENT, { actor: "operator", count });
+  await recordSecurityEvent(user.id, "admin.sessions_revoked", OPERATOR_CLIENT, { count }, "operator");
   return { count };
+}
+
+/**
+ * Lifts the locks of 100 consecutive failures (password and second step) once the operator has
+ * checked it is the owner asking. The factors stay; the counters start over.
+ */
+export async function unlockSignIn(user: UserRow): Promise<void> {
+  await Promise.all([resetAttempts("signInAccount", user.email), resetAttempts("secondFactorAccount", user.id)]);
+  await recordSecurityEvent(user.id, "admin.sign_in_unlocked", OPERATOR_CLIENT, {}, "operator");
 }

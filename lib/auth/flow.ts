@@ -10,9 +10,9 @@ import { getConfig } from "@/lib/config";
 import { availableAal } from "@/lib/mfa";
 import type { SecondFactorMethodId, VerifyOutcome } from "@/lib/mfa/types";
 import { recordSecurityEvent } from "@/lib/security/audit";
-import type { ClientContext } from "@/lib/security/client";
+import { ipBucketKey, type ClientContext } from "@/lib/security/client";
 import { formatWait } from "@/lib/security/rate-limit-policy";
-import { resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
+import { reachedAlert, refundAttempt, resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
 
 /**
  * The sign-in flow's steps, in one place: what a first factor does to a browser's session, how a
@@ -80,6 +80,8 @@ export const SECOND_FACTOR_MESSAGES = {
   not_enrolled: "That method isn't set up for your account. Choose another.",
   raced: "Your session changed while this was checked. Please try again.",
   throttled: (seconds: number) => `Too many attempts. Try again in ${formatWait(seconds)}.`,
+  locked:
+    "Two-step verification is locked for this account after too many wrong attempts. Nobody can sign in to it with a code or key until support unlocks it; contact support.",
 } as const;
 
 /**
@@ -93,11 +95,16 @@ export async function attemptSecondFactor(
   client: ClientContext,
   verify: () => Promise<VerifyOutcome>,
 ): Promise<SecondFactorResult> {
+  const ipKey = ipBucketKey(client.ip);
   const limit = await spendAttempts([
     ["secondFactorAccount", session.userId],
-    ["secondFactorIp", client.ip ?? "unknown"],
+    ["secondFactorIp", ipKey],
   ]);
   if (!limit.allowed) {
+    if (limit.reason === "capped") {
+      await recordSecurityEvent(session.userId, "second_factor.locked", client, { method });
+      return { ok: false, message: SECOND_FACTOR_MESSAGES.locked };
+    }
     await recordSecurityEvent(session.userId, "second_factor.throttled", client, { method });
     return { ok: false, message: SECOND_FACTOR_MESSAGES.throttled(limit.retryAfterSeconds) };
   }
@@ -105,10 +112,12 @@ export async function attemptSecondFactor(
   if (!outcome.ok) {
     const type = outcome.reason === "replayed" && method === "totp" ? "totp.replay_refused" : "second_factor.failed";
     await recordSecurityEvent(session.userId, type, client, { method, reason: outcome.reason });
+    // Ten wrong second steps in a row: someone who has the password is guessing (mailed).
+    if (reachedAlert("secondFactorAccount", limit)) await recordSecurityEvent(session.userId, "second_factor.failures_alert", client, { method });
     const message = method === "webauthn" && outcome.reason === "invalid" ? SECOND_FACTOR_MESSAGES.key_invalid : SECOND_FACTOR_MESSAGES[outcome.reason];
     return { ok: false, message };
   }
-  await resetAttempts("secondFactorAccount", session.userId);
+  await Promise.all([resetAttempts("secondFactorAccount", session.userId), refundAttempt("secondFactorIp", ipKey)]);
   const token = await recordAuthenticationStep(session, { method, effect: "complete" });
   if (!token) return { ok: false, message: SECOND_FACTOR_MESSAGES.raced };
   await recordSecurityEvent(session.userId, "second_factor.succeeded", client, { method, ...outcome.detail });

@@ -21,7 +21,7 @@ import { getClientContext } from "@/lib/security/client";
  * `oidc`) by adding it to `providers`.
  */
 export class SignInFailed extends CredentialsSignin {
-  constructor(code: "invalid" | "busy" | `throttled:${number}`) {
+  constructor(code: "invalid" | "busy" | "locked" | `throttled:${number}`) {
     super();
     this.code = code;
   }

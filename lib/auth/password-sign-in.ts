@@ -3,18 +3,21 @@ import { findUserByEmail } from "@/db/queries/users";
 import { BusyError } from "@/lib/auth/concurrency";
 import { signInSchema } from "@/lib/auth/credentials";
 import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
-import { recordSecurityEvent } from "@/lib/security/audit";
-import type { ClientContext } from "@/lib/security/client";
-import { resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
+import { recordSecurityEventLater } from "@/lib/security/audit";
+import { ipBucketKey, type ClientContext } from "@/lib/security/client";
+import { reachedAlert, refundAttempt, resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
 
 export type PasswordCheck =
   | { ok: true; user: { id: string; email: string } }
-  | { ok: false; reason: "invalid" | "busy" }
+  /** "locked": 100 consecutive failures; password sign-in waits for the owner's way out. */
+  | { ok: false; reason: "invalid" | "busy" | "locked" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 /**
  * The password step: throttle, look up, verify. Wrong email and wrong password are one answer
  * with one cost (a dummy hash runs for unknown emails), so the form can't be used to find accounts.
+ * A refused attempt is logged after the response is sent, so a throttled attempt on a real account
+ * takes as long as one on an unknown email.
  */
 export async function checkPassword(input: unknown, client: ClientContext): Promise<PasswordCheck> {
   const parsed = signInSchema.safeParse(input);
@@ -22,14 +25,14 @@ export async function checkPassword(input: unknown, client: ClientContext): Prom
   const { email, password } = parsed.data;
 
   const limit = await spendAttempts([
-    ["signInIp", client.ip ?? "unknown"],
+    ["signInIp", ipBucketKey(client.ip)],
     // Keyed by the email typed, whether or not it has an account, so refusals reveal nothing.
     ["signInAccount", email],
   ]);
   const user = await findUserByEmail(email);
   if (!limit.allowed) {
-    if (user) await recordSecurityEvent(user.id, "signin.throttled", client);
-    return { ok: false, reason: "throttled", retryAfterSeconds: limit.retryAfterSeconds };
+    if (user) recordSecurityEventLater(user.id, limit.reason === "capped" ? "signin.locked" : "signin.throttled", client);
+    return limit.reason === "capped" ? { ok: false, reason: "locked" } : { ok: false, reason: "throttled", retryAfterSeconds: limit.retryAfterSeconds };
   }
 
   let valid: boolean;
@@ -40,9 +43,18 @@ export async function checkPassword(input: unknown, client: ClientContext): Prom
     throw error;
   }
   if (!user || !valid) {
-    if (user) await recordSecurityEvent(user.id, "signin.failed", client, { method: "password" });
+    if (user) {
+      recordSecurityEventLater(user.id, "signin.failed", client, { method: "password" });
+      // Exactly one request sees the alert count (the counter is updated atomically).
+      if (reachedAlert("signInAccount", limit)) recordSecurityEventLater(user.id, "signin.failures_alert", client);
+    }
     return { ok: false, reason: "invalid" };
   }
-  await resetAttempts("signInAccount", email);
+  await Promise.all([resetAttempts("signInAccount", email), refundAttempt("signInIp", ipBucketKey(client.ip))]);
   return { ok: true, user: { id: user.id, email: user.email } };
+}
+
+/** Another proof of the account (a passkey sign-in) ends a run of password failures. */
+export async function clearPasswordFailures(email: string): Promise<void> {
+  await resetAttempts("signInAccount", email);
 }

@@ -12,7 +12,7 @@ describe("describeDevice", () => {
     expect(describeDevice("curl/8.0")).toMatch(/curl|Unknown device/);
   });
 
-  it("names the operator's tool", () => {
-    expect(describeDevice("admin-cli")).toBe("the administrators' tool");
+  it("gives a user agent that claims to be the operator's tool no special standing", () => {
+    expect(describeDevice("admin-cli")).not.toMatch(/administrator/i);
   });
 });

@@ -1,5 +1,5 @@
 import type { SecurityEventType } from "@/lib/security/audit";
-import { OPERATOR_USER_AGENT, describeDevice } from "@/lib/security/device";
+import { describeDevice } from "@/lib/security/device";
 
 /** How each security event reads to the account's owner. */
 export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
@@ -7,10 +7,14 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
   "signin.succeeded": "Signed in",
   "signin.failed": "Failed sign-in attempt (wrong password)",
   "signin.throttled": "Sign-in attempts paused after too many tries",
+  "signin.locked": "Password sign-in stopped after 100 wrong passwords in a row",
+  "signin.failures_alert": "10 wrong passwords in a row: you were sent an alert",
   "reauth.succeeded": "Confirmed password to change settings",
   "second_factor.succeeded": "Second step completed",
   "second_factor.failed": "Wrong second-step code",
   "second_factor.throttled": "Second-step attempts paused after too many tries",
+  "second_factor.locked": "Second step locked after 100 wrong attempts in a row",
+  "second_factor.failures_alert": "10 wrong second steps in a row: you were sent an alert",
   "totp.replay_refused": "Refused a reused authenticator code",
   "totp.enabled": "Authenticator app added",
   "totp.removed": "Authenticator app removed",
@@ -25,6 +29,7 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
   "session.others_revoked": "Signed out all other sessions",
   "admin.second_factors_reset": "An administrator removed all second steps",
   "admin.sessions_revoked": "An administrator signed out all sessions",
+  "admin.sign_in_unlocked": "An administrator unlocked sign-in after too many wrong attempts",
 };
 
 const METHOD_LABELS: Record<string, string> = {
@@ -47,8 +52,16 @@ export function describeSecurityEvent(type: string, detail: Record<string, unkno
 }
 
 /** One log entry as a sentence: "Recovery code 3 used to sign in (7 left) from Chrome on Linux". */
-export function describeLogEntry(type: string, detail: Record<string, unknown>, userAgent: string | null): string {
+export function describeLogEntry(
+  type: string,
+  detail: Record<string, unknown>,
+  userAgent: string | null,
+  actor: "user" | "operator" = "user",
+  repeatCount = 1,
+): string {
   const what = describeSecurityEvent(type, detail);
-  // Operator events already say who did them; the tool is not the user's device.
-  return userAgent === OPERATOR_USER_AGENT ? what : `${what} from ${describeDevice(userAgent)}`;
+  const times = repeatCount > 1 ? ` (${repeatCount} times)` : "";
+  // Operator events already say who did them (the actor column, which no request can set); the
+  // tool is not the user's device.
+  return actor === "operator" ? `${what}${times}` : `${what}${times} from ${describeDevice(userAgent)}`;
 }

@@ -42,8 +42,14 @@ async function mailsFor(fn: () => Promise<void>): Promise<ParsedMail[]> {
   return readOutbox(process.env.OUTBOX_DIR!).filter((m) => !before.has(m.file));
 }
 
-async function oneMail(userId: string, type: Parameters<typeof audit.recordSecurityEvent>[1], detail: Record<string, string | number | boolean | null> = {}, client: { ip: string | null; userAgent: string | null } = here) {
-  const mails = await mailsFor(() => audit.recordSecurityEvent(userId, type, client, detail));
+async function oneMail(
+  userId: string,
+  type: Parameters<typeof audit.recordSecurityEvent>[1],
+  detail: Record<string, string | number | boolean | null> = {},
+  client: { ip: string | null; userAgent: string | null } = here,
+  actor: "user" | "operator" = "user",
+) {
+  const mails = await mailsFor(() => audit.recordSecurityEvent(userId, type, client, detail, actor));
   expect(mails, `${type} should send exactly one mail`).toHaveLength(1);
   return mails[0]!;
 }
@@ -156,12 +162,18 @@ describe("security notifications in the outbox", () => {
   it("operator actions say an administrator did them", async () => {
     const { id, email } = await newUser();
     const operator = { ip: null, userAgent: "admin-cli" };
-    const reset = await oneMail(id, "admin.second_factors_reset", { actor: "operator" }, operator);
+    const reset = await oneMail(id, "admin.second_factors_reset", {}, operator, "operator");
     expect(reset.headers.to).toBe(email);
     expect(reset.text).toContain("An administrator removed every second step");
     expect(reset.text).toContain("Device: the administrators' tool");
     expect(reset.text).toContain("IP address: unknown");
-    const revoked = await oneMail(id, "admin.sessions_revoked", { actor: "operator", count: 1 }, operator);
+    const revoked = await oneMail(id, "admin.sessions_revoked", { count: 1 }, operator, "operator");
     expect(revoked.text).toContain("An administrator signed out every session of your account (1 session)");
+  });
+
+  it("a request that calls itself the operator's tool is still the user's device", async () => {
+    const { id } = await newUser();
+    const mail = await oneMail(id, "session.others_revoked", { count: 1 }, { ip: "203.0.113.9", userAgent: "admin-cli" });
+    expect(mail.text).not.toContain("administrators' tool");
   });
 });

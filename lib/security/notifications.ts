@@ -6,7 +6,7 @@ import { getConfig } from "@/lib/config";
 import { enqueueMail, kickMailDelivery } from "@/lib/mail/queue";
 import { renderSecurityMail, type SecurityMailKind } from "@/lib/mail/templates";
 import type { SecurityEventType } from "@/lib/security/audit";
-import { describeDevice } from "@/lib/security/device";
+import { OPERATOR_DEVICE, describeDevice } from "@/lib/security/device";
 
 /**
  * THE place that decides which security events mail the account's owner. recordSecurityEvent
@@ -20,6 +20,7 @@ export interface RecordedSecurityEvent {
   createdAt: Date;
   ip: string | null;
   userAgent: string | null;
+  actor: "user" | "operator";
   detail: Record<string, string | number | boolean | null>;
 }
 
@@ -77,7 +78,7 @@ export async function notifySecurityEvent(event: RecordedSecurityEvent): Promise
       settingsUrl: new URL("/settings/security", config.origin).href,
       logUrl: new URL("/settings/security/log", config.origin).href,
       occurredAt: event.createdAt,
-      device: describeDevice(event.userAgent),
+      device: event.actor === "operator" ? OPERATOR_DEVICE : describeDevice(event.userAgent),
       ip: event.ip,
       detail: { ...event.detail, ...rule.implies },
     });

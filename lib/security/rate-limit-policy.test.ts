@@ -1,14 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { decideAttempt, formatWait, lockSecondsAfter, type RateLimitPolicy, type RateLimitState } from "./rate-limit-policy";
+import {
+  decideAttempt,
+  formatWait,
+  lockSecondsAfter,
+  refundAttemptState,
+  type ConsecutivePolicy,
+  type RateLimitPolicy,
+  type RateLimitState,
+} from "./rate-limit-policy";
 
-const policy: RateLimitPolicy = { freeAttempts: 3, baseLockSeconds: 10, maxLockSeconds: 60, windowSeconds: 3600 };
+const policy: RateLimitPolicy = { kind: "window", freeAttempts: 3, baseLockSeconds: 10, maxLockSeconds: 60, windowSeconds: 3600 };
 const t0 = new Date("2026-01-01T00:00:00Z");
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
-function run(times: number, start: RateLimitState | undefined, now: Date) {
+function run(times: number, start: RateLimitState | undefined, now: Date, using: RateLimitPolicy = policy) {
   let state = start;
   for (let i = 0; i < times; i++) {
-    const decision = decideAttempt(state, now, policy);
+    const decision = decideAttempt(state, now, using);
     if (!decision.allowed) throw new Error(`attempt ${i + 1} refused`);
     state = decision.state;
   }
@@ -27,7 +35,7 @@ describe("decideAttempt", () => {
     const state = run(3, undefined, t0);
     expect(state.lockedUntil).toEqual(later(10));
     const refused = decideAttempt(state, later(3), policy);
-    expect(refused).toMatchObject({ allowed: false, retryAfterSeconds: 7, state: null });
+    expect(refused).toEqual({ allowed: false, reason: "throttled", retryAfterSeconds: 7 });
   });
 
   it("doubles the lock for every further attempt, up to the cap", () => {
@@ -45,13 +53,59 @@ describe("decideAttempt", () => {
   it("starts over when the window has passed", () => {
     const state = run(2, undefined, t0);
     const decision = decideAttempt(state, later(3600), policy);
-    expect(decision.allowed && decision.state).toEqual({ attempts: 1, windowStartedAt: later(3600), lockedUntil: null });
+    expect(decision.allowed && decision.state).toEqual({ attempts: 1, windowStartedAt: later(3600), lockedUntil: null, lastAttemptAt: later(3600) });
   });
 
   it("keeps counting within the window, however the attempts are spread", () => {
     let state = run(1, undefined, t0);
     const second = decideAttempt(state, later(1800), policy);
-    expect(second.allowed && second.state).toEqual({ attempts: 2, windowStartedAt: t0, lockedUntil: null });
+    expect(second.allowed && second.state).toEqual({ attempts: 2, windowStartedAt: t0, lockedUntil: null, lastAttemptAt: later(1800) });
+  });
+});
+
+describe("consecutive counters (per account)", () => {
+  const consecutive: ConsecutivePolicy = {
+    kind: "consecutive", freeAttempts: 3, baseLockSeconds: 10, maxLockSeconds: 60,
+    forgetAfterSeconds: 90 * 86_400, alertAtAttempts: 5, capAttempts: 8,
+  };
+
+  it("never start over with time while attempts keep coming: waits keep growing, then a cap", () => {
+    let state: RateLimitState | undefined;
+    let now = t0;
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      const decision = decideAttempt(state, now, consecutive);
+      expect(decision.allowed, `attempt ${attempt}`).toBe(true);
+      if (!decision.allowed) return;
+      state = decision.state;
+      expect(state.attempts).toBe(attempt);
+      // The next attempt comes once the lock has passed, a day later: a fixed window would have reset.
+      now = new Date(now.getTime() + 86_400_000);
+    }
+    expect(decideAttempt(state, now, consecutive)).toEqual({ allowed: false, reason: "capped" });
+    expect(decideAttempt(state, new Date(now.getTime() + 30 * 86_400_000), consecutive)).toEqual({ allowed: false, reason: "capped" });
+  });
+
+  it("forget a counter left quiet for forgetAfterSeconds", () => {
+    const state = run(8, undefined, t0, { ...consecutive, maxLockSeconds: 0, baseLockSeconds: 0 });
+    const decision = decideAttempt(state, later(90 * 86_400), consecutive);
+    expect(decision.allowed && decision.state.attempts).toBe(1);
+  });
+});
+
+describe("refundAttemptState", () => {
+  it("gives one attempt back and lifts a lock the count no longer earns", () => {
+    const state = run(3, undefined, t0);
+    expect(state.lockedUntil).not.toBeNull();
+    expect(refundAttemptState(state, policy)).toMatchObject({ attempts: 2, lockedUntil: null });
+    expect(refundAttemptState(run(1, undefined, t0), policy)).toBeNull();
+  });
+
+  it("keeps a lock that earlier failures earned", () => {
+    // Three failures lock for 10 s; the fourth attempt, after it, locks for 20 s.
+    const state = run(3, undefined, t0);
+    const refunded = decideAttempt(state, later(10), policy);
+    expect(refunded.allowed).toBe(true);
+    if (refunded.allowed) expect(refundAttemptState(refunded.state, policy)?.lockedUntil).not.toBeNull();
   });
 });
 

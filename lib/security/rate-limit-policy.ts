@@ -1,28 +1,52 @@
 /**
  * How attempts turn into waiting time. Pure: the database layer applies it atomically.
  *
- * Each counter counts attempts since the last success. After `freeAttempts` attempts the key is
- * locked for `baseLockSeconds`; each attempt after a lock has passed doubles the next lock, capped
- * at `maxLockSeconds`, so
- * the wait grows quickly for a guesser but is always bounded: an attacker can delay a victim, never
- * lock them out for good. A counter left alone for `forgetAfterSeconds` starts over.
+ * Two kinds of counter:
+ * - "window" (per client address): attempts within a fixed window that starts at the first one;
+ *   a success gives its attempt back (lib/security/rate-limit.ts), so only failures add up and
+ *   people sharing an address (an office, a carrier's NAT) don't lock each other out.
+ * - "consecutive" (per account): attempts since the last success, however they are spread over
+ *   time, sessions and addresses. Only a success, or the owner's way out, starts it over; a counter
+ *   left quiet for `forgetAfterSeconds` (90 days) is forgotten.
+ *
+ * After `freeAttempts` attempts the key is locked for `baseLockSeconds`; each attempt after a lock
+ * has passed doubles the next lock, capped at `maxLockSeconds`, so the wait grows quickly for a
+ * guesser but is bounded. A consecutive counter may also have a `capAttempts`: at that many
+ * (NIST SP 800-63B §5.2.2: at most 100 consecutive failures) no attempt is allowed until the reset.
  */
-export interface RateLimitPolicy {
+interface PolicyBase {
   freeAttempts: number;
   baseLockSeconds: number;
   maxLockSeconds: number;
+}
+
+export interface WindowPolicy extends PolicyBase {
+  kind: "window";
   windowSeconds: number;
 }
+
+export interface ConsecutivePolicy extends PolicyBase {
+  kind: "consecutive";
+  forgetAfterSeconds: number;
+  /** At this count the owner is told by mail (someone is guessing). */
+  alertAtAttempts?: number;
+  /** At this count attempts stop until a success by another way, or the owner's reset. */
+  capAttempts?: number;
+}
+
+export type RateLimitPolicy = WindowPolicy | ConsecutivePolicy;
 
 export interface RateLimitState {
   attempts: number;
   windowStartedAt: Date;
   lockedUntil: Date | null;
+  lastAttemptAt: Date;
 }
 
 export type RateLimitDecision =
   | { allowed: true; state: RateLimitState }
-  | { allowed: false; retryAfterSeconds: number; state: RateLimitState | null };
+  | { allowed: false; reason: "throttled"; retryAfterSeconds: number }
+  | { allowed: false; reason: "capped" };
 
 /** The lock that follows the n-th attempt: none before `freeAttempts`, then base, 2·base, 4·base… */
 export function lockSecondsAfter(attempts: number, policy: RateLimitPolicy): number {
@@ -33,27 +57,43 @@ export function lockSecondsAfter(attempts: number, policy: RateLimitPolicy): num
   return Math.min(doubled, policy.maxLockSeconds);
 }
 
+/** Whether a stored counter no longer counts (its window passed, or it was left quiet too long). */
+export function counterExpired(current: RateLimitState, now: Date, policy: RateLimitPolicy): boolean {
+  if (policy.kind === "window") return now.getTime() - current.windowStartedAt.getTime() >= policy.windowSeconds * 1000;
+  return now.getTime() - current.lastAttemptAt.getTime() >= policy.forgetAfterSeconds * 1000;
+}
+
 /** Decides one attempt and returns the counter's next state (the attempt is spent if allowed). */
-export function decideAttempt(
-  current: RateLimitState | undefined,
-  now: Date,
-  policy: RateLimitPolicy,
-): RateLimitDecision {
-  if (current?.lockedUntil && current.lockedUntil > now) {
-    const retryAfterSeconds = Math.ceil((current.lockedUntil.getTime() - now.getTime()) / 1000);
-    return { allowed: false, retryAfterSeconds, state: null };
+export function decideAttempt(current: RateLimitState | undefined, now: Date, policy: RateLimitPolicy): RateLimitDecision {
+  const live = current && !counterExpired(current, now, policy) ? current : undefined;
+  if (live && policy.kind === "consecutive" && policy.capAttempts !== undefined && live.attempts >= policy.capAttempts) {
+    return { allowed: false, reason: "capped" };
   }
-  const expired = !current || now.getTime() - current.windowStartedAt.getTime() >= policy.windowSeconds * 1000;
-  const attempts = (expired ? 0 : current.attempts) + 1;
+  if (live?.lockedUntil && live.lockedUntil > now) {
+    const retryAfterSeconds = Math.ceil((live.lockedUntil.getTime() - now.getTime()) / 1000);
+    return { allowed: false, reason: "throttled", retryAfterSeconds };
+  }
+  const attempts = (live?.attempts ?? 0) + 1;
   const lockSeconds = lockSecondsAfter(attempts, policy);
   return {
     allowed: true,
     state: {
       attempts,
-      windowStartedAt: expired ? now : current.windowStartedAt,
+      windowStartedAt: live?.windowStartedAt ?? now,
       lockedUntil: lockSeconds > 0 ? new Date(now.getTime() + lockSeconds * 1000) : null,
+      lastAttemptAt: now,
     },
   };
+}
+
+/**
+ * Gives back one attempt (a success on a per-address counter): the count drops by one, and a lock
+ * that the count no longer earns is lifted.
+ */
+export function refundAttemptState(current: RateLimitState, policy: RateLimitPolicy): RateLimitState | null {
+  const attempts = current.attempts - 1;
+  if (attempts <= 0) return null;
+  return { ...current, attempts, lockedUntil: lockSecondsAfter(attempts, policy) > 0 ? current.lockedUntil : null };
 }
 
 /** Human wording for a wait, used in every throttling message. */

@@ -1,69 +1,114 @@
 import "server-only";
 import { deleteRateLimit, updateRateLimit } from "@/db/queries/rate-limits";
-import { decideAttempt, type RateLimitPolicy } from "@/lib/security/rate-limit-policy";
+import {
+  decideAttempt,
+  refundAttemptState,
+  type ConsecutivePolicy,
+  type RateLimitPolicy,
+  type WindowPolicy,
+} from "@/lib/security/rate-limit-policy";
+
+const DAY = 24 * 60 * 60;
 
 /**
  * Every throttled action, with its numbers, in one table (documented in docs/security.md).
- * NIST SP 800-63B §5.2.2 caps consecutive failed attempts at 100; we stay far below it.
+ * Per-account counters count consecutive attempts since the last success (NIST SP 800-63B §5.2.2
+ * caps consecutive failures at 100); per-address ones count failures in a window.
  */
 export const RATE_LIMITS = {
-  /** Password guesses against one account, from anywhere. */
-  signInAccount: { freeAttempts: 5, baseLockSeconds: 30, maxLockSeconds: 15 * 60, windowSeconds: 60 * 60 },
-  /** Password guesses from one client IP, across accounts (credential stuffing). */
-  signInIp: { freeAttempts: 30, baseLockSeconds: 60, maxLockSeconds: 15 * 60, windowSeconds: 60 * 60 },
   /**
-   * Passkey sign-in challenges from one client IP. Each is a database row made before anyone is
-   * known (the login page asks for one on load, for autofill), so a flood is bounded here.
+   * Password guesses against one account (keyed by the email typed, known or not, so refusals
+   * reveal nothing), from anywhere. 5 attempts, then waits of 30 s doubling to 15 min: 100
+   * consecutive failures take about a day, and then password sign-in stops for the account until
+   * the owner signs in with a passkey, or an operator unlocks it.
    */
-  passkeyChallengeIp: { freeAttempts: 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60, windowSeconds: 15 * 60 },
-  /** New accounts from one client IP. */
-  signUpIp: { freeAttempts: 10, baseLockSeconds: 5 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
+  signInAccount: {
+    kind: "consecutive", freeAttempts: 5, baseLockSeconds: 30, maxLockSeconds: 15 * 60,
+    forgetAfterSeconds: 90 * DAY, alertAtAttempts: 10, capAttempts: 100,
+  },
+  /** Failed password guesses from one client address, across accounts (credential stuffing). */
+  signInIp: { kind: "window", freeAttempts: 30, baseLockSeconds: 60, maxLockSeconds: 15 * 60, windowSeconds: 60 * 60 },
+  /** New accounts from one client address. */
+  signUpIp: { kind: "window", freeAttempts: 10, baseLockSeconds: 5 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
   /**
    * Second-factor attempts against one account, one budget for every method (TOTP, WebAuthn,
-   * recovery codes), across all sessions and IPs. 5 attempts, then waits of 1, 2, 4 … 60 minutes
-   * between single attempts: about 35 guesses a day, so a 6-digit TOTP (3 codes valid per guess
-   * with ±1 step) falls to a guesser with probability about 1e-4 per day, and 100 consecutive
-   * failures (NIST's ceiling) take over two days.
+   * recovery codes), across all sessions and addresses, since the last success. 5 attempts, then
+   * waits of 1, 2, 4 … 60 minutes between single attempts: about 24 guesses a day once the waits
+   * are long, so a 6-digit TOTP (3 codes valid per guess with ±1 step) falls with probability about
+   * 7e-5 a day. At 10 the owner is mailed (someone has the password); at 100 second-factor sign-in
+   * is locked until an operator resets it.
    */
-  secondFactorAccount: { freeAttempts: 5, baseLockSeconds: 60, maxLockSeconds: 60 * 60, windowSeconds: 24 * 60 * 60 },
-  /** Second-factor attempts from one client IP, across accounts. */
-  secondFactorIp: { freeAttempts: 20, baseLockSeconds: 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
-} satisfies Record<string, RateLimitPolicy>;
+  secondFactorAccount: {
+    kind: "consecutive", freeAttempts: 5, baseLockSeconds: 60, maxLockSeconds: 60 * 60,
+    forgetAfterSeconds: 90 * DAY, alertAtAttempts: 10, capAttempts: 100,
+  },
+  /** Failed second-factor attempts from one client address, across accounts. */
+  secondFactorIp: { kind: "window", freeAttempts: 20, baseLockSeconds: 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
+} satisfies Record<string, WindowPolicy | ConsecutivePolicy>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
-export type AttemptResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type AttemptResult =
+  | { allowed: true; /** This attempt's number in the counter (1 = first since the last success). */ attempts: number }
+  | { allowed: false; reason: "throttled"; retryAfterSeconds: number }
+  | { allowed: false; reason: "capped" };
+
+function policyOf(name: RateLimitName): RateLimitPolicy {
+  return RATE_LIMITS[name];
+}
 
 /** Spends one attempt of `name` for `key` (before verifying, so parallel guesses can't overspend). */
 export async function spendAttempt(name: RateLimitName, key: string, now = new Date()): Promise<AttemptResult> {
-  const policy = RATE_LIMITS[name];
+  const policy = policyOf(name);
   return updateRateLimit<AttemptResult>(name, key, (row) => {
-    const decision = decideAttempt(
-      row && { attempts: row.attempts, windowStartedAt: row.windowStartedAt, lockedUntil: row.lockedUntil },
-      now,
-      policy,
-    );
-    if (!decision.allowed) {
-      return { row: row ?? null, result: { allowed: false, retryAfterSeconds: decision.retryAfterSeconds } };
-    }
-    return { row: { bucket: name, key, ...decision.state, lastAttemptAt: now }, result: { allowed: true } };
+    const decision = decideAttempt(row, now, policy);
+    if (!decision.allowed) return { row: row ?? null, result: decision };
+    return { row: { bucket: name, key, ...decision.state }, result: { allowed: true, attempts: decision.state.attempts } };
   });
 }
 
-/** Spends one attempt in each bucket; refused if any refuses (the longest wait is reported). */
+export type AttemptsResult =
+  | { allowed: true; attempts: Partial<Record<RateLimitName, number>> }
+  | { allowed: false; reason: "throttled"; retryAfterSeconds: number }
+  | { allowed: false; reason: "capped" };
+
+/**
+ * Spends one attempt in each bucket; refused if any refuses ("capped" first, else the longest
+ * wait). Every bucket is spent even when an earlier one refuses, so a refusal costs the same.
+ */
 export async function spendAttempts(
   attempts: ReadonlyArray<readonly [RateLimitName, string]>,
   now = new Date(),
-): Promise<AttemptResult> {
+): Promise<AttemptsResult> {
   let longest = 0;
+  let capped = false;
+  const counts: Partial<Record<RateLimitName, number>> = {};
   for (const [name, key] of attempts) {
     const result = await spendAttempt(name, key, now);
-    if (!result.allowed) longest = Math.max(longest, result.retryAfterSeconds);
+    if (result.allowed) counts[name] = result.attempts;
+    else if (result.reason === "capped") capped = true;
+    else longest = Math.max(longest, result.retryAfterSeconds);
   }
-  return longest > 0 ? { allowed: false, retryAfterSeconds: longest } : { allowed: true };
+  if (capped) return { allowed: false, reason: "capped" };
+  return longest > 0 ? { allowed: false, reason: "throttled", retryAfterSeconds: longest } : { allowed: true, attempts: counts };
+}
+
+/** True when this attempt, having failed, is the one at which the owner should be told. */
+export function reachedAlert(name: RateLimitName, result: AttemptsResult): boolean {
+  const policy = policyOf(name);
+  return result.allowed && policy.kind === "consecutive" && policy.alertAtAttempts !== undefined && result.attempts[name] === policy.alertAtAttempts;
 }
 
 /** A success proves the secret: the account's counter starts over. */
 export async function resetAttempts(name: RateLimitName, key: string): Promise<void> {
   await deleteRateLimit(name, key);
+}
+
+/** A success from a client address gives its attempt back: per-address buckets count failures only. */
+export async function refundAttempt(name: RateLimitName, key: string): Promise<void> {
+  const policy = policyOf(name);
+  await updateRateLimit(name, key, (row) => {
+    const state = row ? refundAttemptState(row, policy) : null;
+    return { row: row && state ? { ...row, ...state } : null, result: undefined };
+  });
 }

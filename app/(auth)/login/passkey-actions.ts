@@ -16,9 +16,6 @@ import type { FormState } from "@/components/ui/form-state";
 export type BeginPasskeyResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
 
 export async function beginPasskeySignIn(): Promise<BeginPasskeyResult> {
-  const client = await getClientContext();
-  const limit = await spendAttempt("passkeyChallengeIp", client.ip ?? "unknown");
-  if (!limit.allowed) return { ok: false, message: `Too many sign-in attempts. Try again in ${formatWait(limit.retryAfterSeconds)}.` };
   const binding = (await signInAttemptBinding({ create: true }))!;
   return { ok: true, options: await createAuthenticationOptions({ purpose: "passkey", binding }) };
 }
@@ -35,7 +32,7 @@ export async function finishPasskeySignIn(response: unknown, returnTo: unknown):
   if (!binding || !parsed.success) return { message: PASSKEY_MESSAGES.failed };
   // Signatures can't be guessed, but each attempt costs work: same per-IP budget as passwords.
   const limit = await spendAttempt("signInIp", client.ip ?? "unknown");
-  if (!limit.allowed) return { message: `Too many sign-in attempts. Try again in ${formatWait(limit.retryAfterSeconds)}.` };
+  if (!limit.allowed) return { message: `Too many sign-in attempts. Try again in ${formatWait(limit.reason === "throttled" ? limit.retryAfterSeconds : 3600)}.` };
   const outcome = await verifyAuthentication({ purpose: "passkey", binding, response: parsed.data as never });
   if (!outcome.ok) {
     if (outcome.credential && outcome.reason === "counter") {

@@ -11,9 +11,9 @@ import { checkNewPassword, PASSWORD_MAX_LENGTH } from "@/lib/auth/password-polic
 import { readSessionFromCookie, setSessionCookie } from "@/lib/auth/session";
 import { randomId } from "@/lib/crypto/random";
 import { recordSecurityEvent } from "@/lib/security/audit";
-import { getClientContext } from "@/lib/security/client";
+import { getClientContext, ipBucketKey } from "@/lib/security/client";
 import { formatWait } from "@/lib/security/rate-limit-policy";
-import { spendAttempt } from "@/lib/security/rate-limit";
+import { RATE_LIMITS, spendAttempt } from "@/lib/security/rate-limit";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields } from "@/lib/security/action-input";
 
@@ -37,9 +37,10 @@ export async function signUpAction(_previous: FormState, input: FormData): Promi
   const weakness = checkNewPassword(password, email);
   if (weakness) return { errors: { password: [weakness] }, values: { email } };
 
-  const limit = await spendAttempt("signUpIp", client.ip ?? "unknown");
+  const limit = await spendAttempt("signUpIp", ipBucketKey(client.ip));
   if (!limit.allowed) {
-    return { message: `Too many new accounts from your network. Try again in ${formatWait(limit.retryAfterSeconds)}.`, values: { email } };
+    const wait = limit.reason === "throttled" ? limit.retryAfterSeconds : RATE_LIMITS.signUpIp.maxLockSeconds;
+    return { message: `Too many new accounts from your network. Try again in ${formatWait(wait)}.`, values: { email } };
   }
 
   let passwordHash: string;

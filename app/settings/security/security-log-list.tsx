@@ -9,6 +9,8 @@ export interface LogEvent {
   ip: string | null;
   userAgent: string | null;
   detail: Record<string, unknown>;
+  actor: "user" | "operator";
+  repeatCount: number;
 }
 
 /** Security events as sentences, newest first: what, from which device, how long ago; then the exact time and IP. */
@@ -19,7 +21,7 @@ export function SecurityLogList({ events, label, now = new Date() }: { events: L
       {events.map((event) => (
         <li key={event.id} className="py-2">
           <p className="break-words font-medium text-slate-900">
-            {describeLogEntry(event.type, event.detail, event.userAgent)}, {formatRelativeTime(event.createdAt, now)}
+            {describeLogEntry(event.type, event.detail, event.userAgent, event.actor, event.repeatCount)}, {formatRelativeTime(event.createdAt, now)}
           </p>
           <p className="break-words text-slate-600">
             <Time value={event.createdAt} /> · {event.ip ? `IP ${event.ip}` : "IP unknown"}

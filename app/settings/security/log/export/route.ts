@@ -1,6 +1,6 @@
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recentSecurityEvents } from "@/lib/security/audit";
-import { describeDevice } from "@/lib/security/device";
+import { OPERATOR_DEVICE, describeDevice } from "@/lib/security/device";
 import { describeSecurityEvent } from "@/lib/security/event-labels";
 
 /**
@@ -22,9 +22,13 @@ export async function GET(): Promise<Response> {
       type: event.type,
       description: describeSecurityEvent(event.type, event.detail),
       created_at: event.createdAt.toISOString(),
+      // Repeats of a refused attempt share one entry: how many, and the latest.
+      count: event.repeatCount,
+      last_occurred_at: (event.lastOccurredAt ?? event.createdAt).toISOString(),
+      actor: event.actor,
       ip: event.ip,
       user_agent: event.userAgent,
-      device: describeDevice(event.userAgent),
+      device: event.actor === "operator" ? OPERATOR_DEVICE : describeDevice(event.userAgent),
       detail: event.detail,
     })),
   };
