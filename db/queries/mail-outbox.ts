@@ -1,12 +1,31 @@
 import "server-only";
 import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, writeTransaction } from "@/db/client";
 import { mailOutbox } from "@/db/schema";
 
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
 
 export async function insertMail(row: MailOutboxRow): Promise<void> {
   getDb().insert(mailOutbox).values(row).run();
+}
+
+/**
+ * Inserts the mail unless one of its kind was queued for the user since `since`, as one write
+ * transaction: of several concurrent requests (or processes) raising the same alert, exactly one
+ * queues it. Returns whether this call did.
+ */
+export async function insertMailUnlessQueuedSince(row: MailOutboxRow, since: Date): Promise<boolean> {
+  return writeTransaction((tx) => {
+    const recent = tx
+      .select({ id: mailOutbox.id })
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.userId, row.userId), eq(mailOutbox.kind, row.kind), gte(mailOutbox.createdAt, since)))
+      .limit(1)
+      .get();
+    if (recent) return false;
+    tx.insert(mailOutbox).values(row).run();
+    return true;
+  });
 }
 
 /** Ids of pending mails whose next attempt is due, oldest first. */
@@ -66,17 +85,6 @@ export async function nextPendingMailAt(): Promise<Date | undefined> {
     .limit(1)
     .get();
   return row?.at;
-}
-
-/** Whether the user was already sent (or queued) a mail of this kind since `since`. */
-export async function hasMailSince(userId: string, kind: string, since: Date): Promise<boolean> {
-  const row = getDb()
-    .select({ id: mailOutbox.id })
-    .from(mailOutbox)
-    .where(and(eq(mailOutbox.userId, userId), eq(mailOutbox.kind, kind), gte(mailOutbox.createdAt, since)))
-    .limit(1)
-    .get();
-  return row !== undefined;
 }
 
 export async function countMailsByStatus(userId: string): Promise<Record<MailOutboxRow["status"], number>> {

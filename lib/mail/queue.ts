@@ -1,5 +1,13 @@
 import "server-only";
-import { claimMail, insertMail, listDueMailIds, markMailFailed, markMailSent, nextPendingMailAt } from "@/db/queries/mail-outbox";
+import {
+  claimMail,
+  insertMail,
+  insertMailUnlessQueuedSince,
+  listDueMailIds,
+  markMailFailed,
+  markMailSent,
+  nextPendingMailAt,
+} from "@/db/queries/mail-outbox";
 import { randomId } from "@/lib/crypto/random";
 import { sendMail } from "@/lib/mail/transport";
 
@@ -33,9 +41,13 @@ export interface QueuedMail {
   html: string;
 }
 
-export async function enqueueMail(mail: QueuedMail, now = new Date()): Promise<string> {
+/**
+ * Queues a mail. With `unlessQueuedSince`, only when no mail of its kind was queued for the user
+ * since then (decided atomically); returns null when it was not queued.
+ */
+export async function enqueueMail(mail: QueuedMail, now = new Date(), options: { unlessQueuedSince?: Date } = {}): Promise<string | null> {
   const id = randomId();
-  await insertMail({
+  const row = {
     id,
     userId: mail.userId,
     kind: mail.kind,
@@ -49,7 +61,9 @@ export async function enqueueMail(mail: QueuedMail, now = new Date()): Promise<s
     lastError: null,
     createdAt: now,
     sentAt: null,
-  });
+  } satisfies Parameters<typeof insertMail>[0];
+  if (options.unlessQueuedSince) return (await insertMailUnlessQueuedSince(row, options.unlessQueuedSince)) ? id : null;
+  await insertMail(row);
   return id;
 }
 

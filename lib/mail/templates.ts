@@ -15,7 +15,10 @@ export type SecurityMailKind =
   | "other_sessions_signed_out"
   | "new_device_sign_in"
   | "operator_second_factors_reset"
-  | "operator_sessions_revoked";
+  | "operator_sessions_revoked"
+  | "operator_sign_in_unlocked"
+  | "password_failures"
+  | "second_factor_failures";
 
 export interface SecurityMailFacts {
   appName: string;
@@ -139,6 +142,28 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
     subject: `All sessions of your ${f.appName} account were signed out`,
     summary: `An administrator signed out every session of your account${num(f.detail.count) === undefined ? "" : ` (${plural(num(f.detail.count)!, "session", "sessions")})`}. Sign in again to continue.`,
     advice: `If you didn't ask for this, sign in at ${f.settingsUrl}, check your second steps, and contact support.`,
+  }),
+  operator_sign_in_unlocked: (f) => ({
+    subject: `Sign-in to your ${f.appName} account was unlocked`,
+    summary: "An administrator lifted the lock that too many wrong sign-in attempts had put on your account.",
+    advice: `If you didn't ask for this, contact support right away, and sign in at ${f.settingsUrl} to check your second steps and sessions.`,
+  }),
+  password_failures: (f) => ({
+    subject: `Someone is trying to guess the password of your ${f.appName} account`,
+    summary:
+      "Your account's password was entered wrongly 10 times in a row. Each further attempt now has to wait longer; after 100 wrong passwords in a row, password sign-in stops for your account until you sign in with a passkey or support unlocks it.",
+    advice:
+      `If it wasn't you, your password is being guessed: make sure it is long and used nowhere else, and add a second step at ${f.settingsUrl} if you haven't. ` +
+      "If it was you, sign in with the right password and the count starts over.",
+  }),
+  second_factor_failures: (f) => ({
+    subject: `Someone with your password is trying to sign in to your ${f.appName} account`,
+    summary:
+      "Your password was entered correctly, and then the second step (authenticator code, security key or recovery code) failed 10 times in a row. " +
+      "Whoever is doing this very likely knows your password. After 100 failures in a row, second-step sign-in is locked until support unlocks it.",
+    advice:
+      `If it wasn't you, change your password now (it is known to someone else), then at ${f.settingsUrl} sign out every session you don't recognise and check your second steps. ` +
+      "Your second steps are still protecting your account: don't share a code with anyone who asks for it.",
   }),
 };
 

@@ -1,5 +1,4 @@
 import "server-only";
-import { hasMailSince } from "@/db/queries/mail-outbox";
 import { hasEarlierEventFrom } from "@/db/queries/security-events";
 import { findUserById } from "@/db/queries/users";
 import { getConfig } from "@/lib/config";
@@ -58,6 +57,10 @@ export const NOTIFICATIONS: Partial<Record<SecurityEventType, Rule>> = {
   },
   "admin.second_factors_reset": { kind: "operator_second_factors_reset" },
   "admin.sessions_revoked": { kind: "operator_sessions_revoked" },
+  "admin.sign_in_unlocked": { kind: "operator_sign_in_unlocked" },
+  // Sent once per run of failures: only the request that counts the 10th records the event.
+  "signin.failures_alert": { kind: "password_failures" },
+  "second_factor.failures_alert": { kind: "second_factor_failures" },
 };
 
 /**
@@ -69,7 +72,6 @@ export async function notifySecurityEvent(event: RecordedSecurityEvent): Promise
   if (!rule) return;
   try {
     if (rule.when && !(await rule.when(event))) return;
-    if (rule.throttle && (await hasMailSince(event.userId, rule.kind, new Date(event.createdAt.getTime() - ALERT_MAIL_INTERVAL_SECONDS * 1000)))) return;
     const user = await findUserById(event.userId);
     if (!user) return;
     const config = getConfig();
@@ -82,8 +84,11 @@ export async function notifySecurityEvent(event: RecordedSecurityEvent): Promise
       ip: event.ip,
       detail: { ...event.detail, ...rule.implies },
     });
-    await enqueueMail({ userId: user.id, kind: rule.kind, to: user.email, ...mail });
-    kickMailDelivery();
+    // A throttled alert is queued only if none of its kind was queued within the interval, decided
+    // atomically, so concurrent requests raising it send one mail, not several.
+    const since = rule.throttle ? new Date(event.createdAt.getTime() - ALERT_MAIL_INTERVAL_SECONDS * 1000) : undefined;
+    const queued = await enqueueMail({ userId: user.id, kind: rule.kind, to: user.email, ...mail }, new Date(), { unlessQueuedSince: since });
+    if (queued) kickMailDelivery();
   } catch (error) {
     console.error(`[notifications] no mail queued for security event ${event.id} (${event.type}): ${error instanceof Error ? error.message : String(error)}`);
   }
