@@ -1,9 +1,13 @@
 /**
  * Runs once when the server starts: mails left queued by a previous run (mail server down,
- * process stopped mid-delivery) are retried now rather than at the next notification.
+ * process stopped mid-delivery) are retried now rather than at the next notification, and the
+ * housekeeping schedule begins.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { kickMailDelivery } = await import("@/lib/mail/queue");
   kickMailDelivery();
+  // Prunes expired sessions, spent challenges, lapsed counters, old mails and log rows.
+  const { startHousekeeping } = await import("@/lib/housekeeping");
+  startHousekeeping();
 }

@@ -2,7 +2,8 @@
 // tsx under the react-server condition, so `import "server-only"` resolves to its empty module; it
 // reads the same environment as the app (DATABASE_PATH, SMTP_URL, OUTBOX_DIR, APP_ORIGIN …): run
 // it with the app's configuration. Prints no secret: factors are listed by name and date only.
-import { describeAccount, findUser, resetSecondFactors, revokeAllSessions } from "@/lib/admin/operator";
+import { describeAccount, findUser, resetSecondFactors, revokeAllSessions, unlockSignIn } from "@/lib/admin/operator";
+import { runHousekeeping } from "@/lib/housekeeping";
 import { deliverDueMails, settleMailDelivery } from "@/lib/mail/queue";
 
 const USAGE = `Usage: npm run admin -- <command>
@@ -11,9 +12,14 @@ const USAGE = `Usage: npm run admin -- <command>
   user reset-second-factors <email>   remove TOTP, security keys and passkeys, recovery codes
                                       (the user can then sign in with the password alone)
   user revoke-sessions <email>        sign the user out everywhere
+  user unlock <email>                 lift the lock after 100 wrong passwords or second steps in a
+                                      row (check first that the owner is asking)
   mail retry                          try every queued notification now
+  housekeeping                        prune expired sessions, spent challenges, lapsed rate-limit
+                                      counters, old mails and security events past retention
 
-Each change is written to the user's security log (as "admin-cli", no IP) and mailed to them.
+Each change to an account is written to its security log (as an operator action, no IP) and
+mailed to its owner.
 Exit status: 0 done, 1 failed (e.g. no such user), 2 usage error.`;
 
 class UsageError extends Error {}
@@ -77,6 +83,18 @@ async function main(args: string[]): Promise<void> {
     if (!user) return;
     const { count } = await revokeAllSessions(user);
     console.log(`Signed ${user.email} out of ${count} session${count === 1 ? "" : "s"}. The user was notified.`);
+    return;
+  }
+  if (group === "user" && command === "unlock") {
+    const user = await requireUser(email);
+    if (!user) return;
+    await unlockSignIn(user);
+    console.log(`Sign-in of ${user.email} unlocked: the counts of wrong passwords and second steps start over. The user was notified.`);
+    return;
+  }
+  if (group === "housekeeping" && command === undefined) {
+    const report = await runHousekeeping();
+    console.log(`Housekeeping: removed ${Object.entries(report).map(([what, n]) => `${n} ${what}`).join(", ")}.`);
     return;
   }
   if (group === "mail" && command === "retry" && email === undefined) {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, lte, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { sessions, users } from "@/db/schema";
 
@@ -89,19 +89,32 @@ export async function deleteAllUserSessions(userId: string): Promise<number> {
   return getDb().delete(sessions).where(eq(sessions.userId, userId)).run().changes;
 }
 
-export async function listUserSessions(userId: string): Promise<SessionRow[]> {
+/**
+ * The account's live sessions: rows past their absolute or idle lifetime are refused on use and
+ * pruned by housekeeping, and never listed meanwhile.
+ */
+export async function listUserSessions(userId: string, now: Date, idleCutoff: Date): Promise<SessionRow[]> {
   return getDb()
     .select()
     .from(sessions)
-    .where(eq(sessions.userId, userId))
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, idleCutoff)))
     .orderBy(desc(sessions.lastSeenAt))
     .all();
 }
 
-/** Housekeeping: rows past their absolute or idle lifetime (they are already refused on use). */
-export async function deleteExpiredSessions(now: Date, idleCutoff: Date): Promise<number> {
+/**
+ * Housekeeping: rows past their absolute or idle lifetime, and fresh sign-ins whose second step
+ * lapsed (they are already refused on use). Each condition has its own index.
+ */
+export async function deleteExpiredSessions(now: Date, idleCutoff: Date, halfSignInCutoff: Date): Promise<number> {
   return getDb()
     .delete(sessions)
-    .where(or(lte(sessions.expiresAt, now), lte(sessions.lastSeenAt, idleCutoff)))
+    .where(
+      or(
+        lte(sessions.expiresAt, now),
+        lte(sessions.lastSeenAt, idleCutoff),
+        and(isNull(sessions.authenticatedAt), lte(sessions.secondFactorDueSince, halfSignInCutoff)),
+      ),
+    )
     .run().changes;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { countMailsByStatus } from "@/db/queries/mail-outbox";
-import { deleteAllUserSessions, listUserSessions } from "@/db/queries/sessions";
+import { deleteAllUserSessions } from "@/db/queries/sessions";
+import { listActiveSessions } from "@/lib/auth/session";
 import { findUserByEmail, type UserRow } from "@/db/queries/users";
 import { listWebAuthnCredentials } from "@/db/queries/webauthn";
 import { computeAal, type AmrEntry } from "@/lib/auth/aal";
@@ -29,7 +30,7 @@ export async function describeAccount(user: UserRow) {
     getTotpStatus(user.id),
     listWebAuthnCredentials(user.id),
     getRecoveryCodesStatus(user.id),
-    listUserSessions(user.id),
+    listActiveSessions(user.id),
     availableAal(user.id),
     countMailsByStatus(user.id),
   ]);

@@ -5,6 +5,7 @@ import {
   deleteSession,
   findSessionByTokenHash,
   insertSession,
+  listUserSessions,
   touchSession,
   updateSessionAuth,
   type SessionRow,
@@ -106,6 +107,13 @@ function halfSignInLapsed(row: SessionRow, now: Date): boolean {
 /** Whether the browser presented a session cookie at all (valid or not). */
 export async function hasSessionCookie(): Promise<boolean> {
   return (await cookies()).has(sessionCookieName());
+}
+
+/** The account's sessions that are still alive (the settings list, the operator's view). */
+export async function listActiveSessions(userId: string, now = new Date()): Promise<SessionRow[]> {
+  const idleCutoff = new Date(now.getTime() - getConfig().SESSION_IDLE_TIMEOUT * 1000);
+  const rows = await listUserSessions(userId, now, idleCutoff);
+  return rows.filter((row) => !halfSignInLapsed(row, now));
 }
 
 /** Reads the cookie afresh; use inside a flow that may have just changed it. */

@@ -4,9 +4,9 @@ import { FormAlert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/section";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Time } from "@/components/ui/time";
-import { listUserSessions } from "@/db/queries/sessions";
 import { listWebAuthnCredentials } from "@/db/queries/webauthn";
 import { requirePrivileged } from "@/lib/auth/guards";
+import { listActiveSessions } from "@/lib/auth/session";
 import { getTotpStatus } from "@/lib/mfa/totp";
 import { recentSecurityEvents } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
@@ -54,7 +54,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
   const [totp, keys, sessions, events] = await Promise.all([
     getTotpStatus(session.userId),
     listWebAuthnCredentials(session.userId),
-    listUserSessions(session.userId),
+    listActiveSessions(session.userId),
     recentSecurityEvents(session.userId, 5),
   ]);
 

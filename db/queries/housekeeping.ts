@@ -1,0 +1,82 @@
+import "server-only";
+import { and, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { mailOutbox, rateLimits, securityEvents, webauthnSpentChallenges } from "@/db/schema";
+
+/**
+ * The pruning statements of the housekeeping job (lib/housekeeping.ts). Each deletes through an
+ * index on the column it compares, so a run costs the rows it removes, not a table scan.
+ */
+
+export async function deleteExpiredSpentChallenges(now: Date): Promise<number> {
+  return getDb().delete(webauthnSpentChallenges).where(lte(webauthnSpentChallenges.expiresAt, now)).run().changes;
+}
+
+/** A windowed counter whose window and lock are both over no longer decides anything. */
+export async function deleteStaleWindowCounters(bucket: string, windowStartedBefore: Date, now: Date): Promise<number> {
+  return getDb()
+    .delete(rateLimits)
+    .where(
+      and(
+        eq(rateLimits.bucket, bucket),
+        lt(rateLimits.lastAttemptAt, windowStartedBefore),
+        lt(rateLimits.windowStartedAt, windowStartedBefore),
+        or(isNull(rateLimits.lockedUntil), lte(rateLimits.lockedUntil, now)),
+      ),
+    )
+    .run().changes;
+}
+
+/** A consecutive counter left quiet this long is forgotten (the rule in lib/security/rate-limit-policy.ts). */
+export async function deleteIdleCounters(bucket: string, idleSince: Date): Promise<number> {
+  return getDb()
+    .delete(rateLimits)
+    .where(and(eq(rateLimits.bucket, bucket), lt(rateLimits.lastAttemptAt, idleSince)))
+    .run().changes;
+}
+
+export async function deleteSentMailsBefore(sentBefore: Date): Promise<number> {
+  return getDb()
+    .delete(mailOutbox)
+    .where(and(lt(mailOutbox.sentAt, sentBefore), eq(mailOutbox.status, "sent")))
+    .run().changes;
+}
+
+export async function deleteFailedMailsBefore(createdBefore: Date): Promise<number> {
+  return getDb()
+    .delete(mailOutbox)
+    .where(and(eq(mailOutbox.status, "failed"), lt(mailOutbox.createdAt, createdBefore)))
+    .run().changes;
+}
+
+export async function deleteSecurityEventsBefore(createdBefore: Date): Promise<number> {
+  return getDb().delete(securityEvents).where(lt(securityEvents.createdAt, createdBefore)).run().changes;
+}
+
+/** Keeps each account's newest `keep` events. */
+export async function trimSecurityEventsPerAccount(keep: number): Promise<number> {
+  const db = getDb();
+  const over = db
+    .select({ userId: securityEvents.userId })
+    .from(securityEvents)
+    .groupBy(securityEvents.userId)
+    .having(gt(sql`count(*)`, keep))
+    .all();
+  let deleted = 0;
+  for (const { userId } of over) {
+    const boundary = db
+      .select({ id: securityEvents.id })
+      .from(securityEvents)
+      .where(eq(securityEvents.userId, userId))
+      .orderBy(sql`${securityEvents.id} DESC`)
+      .limit(1)
+      .offset(keep)
+      .get();
+    if (!boundary) continue;
+    deleted += db
+      .delete(securityEvents)
+      .where(and(eq(securityEvents.userId, userId), lte(securityEvents.id, boundary.id)))
+      .run().changes;
+  }
+  return deleted;
+}

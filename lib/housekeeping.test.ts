@@ -1,0 +1,99 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type Database from "better-sqlite3";
+import { beforeAll, describe, expect, it } from "vitest";
+
+// Housekeeping against a real SQLite file: it removes exactly what no longer decides anything.
+process.env.DATABASE_PATH = path.join(mkdtempSync(path.join(tmpdir(), "twofold-housekeeping-")), "test.db");
+
+let housekeeping: typeof import("./housekeeping");
+let session: typeof import("@/lib/auth/session");
+let sqlite: Database.Database;
+
+beforeAll(async () => {
+  housekeeping = await import("./housekeeping");
+  session = await import("@/lib/auth/session");
+  const client = await import("@/db/client");
+  sqlite = (client.getDb() as unknown as { $client: Database.Database }).$client;
+});
+
+const NOW = new Date("2027-01-01T12:00:00Z").getTime();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function insertSession(id: string, fields: { createdAt: number; lastSeenAt: number; expiresAt: number; authenticatedAt: number | null; dueSince: number | null }) {
+  sqlite
+    .prepare(
+      `INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, expires_at, authenticated_at, second_factor_due_since, amr)
+       VALUES (?, 'hk-user', ?, ?, ?, ?, ?, ?, '[]')`,
+    )
+    .run(id, `hash-${id}`, fields.createdAt, fields.lastSeenAt, fields.expiresAt, fields.authenticatedAt, fields.dueSince);
+}
+
+const ids = (table: string, column: string) =>
+  (sqlite.prepare(`SELECT ${column} AS id FROM ${table} ORDER BY ${column}`).all() as Array<{ id: string }>).map((r) => String(r.id));
+
+describe("runHousekeeping", () => {
+  it("prunes each kind of row past its lifetime and nothing else", async () => {
+    sqlite.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('hk-user', 'hk@example.test', 'x', ?)").run(NOW - 500 * DAY);
+    insertSession("live", { createdAt: NOW - HOUR, lastSeenAt: NOW - 60_000, expiresAt: NOW + 23 * HOUR, authenticatedAt: NOW - HOUR, dueSince: null });
+    insertSession("expired", { createdAt: NOW - 25 * HOUR, lastSeenAt: NOW - 60_000, expiresAt: NOW - HOUR, authenticatedAt: NOW - 25 * HOUR, dueSince: null });
+    insertSession("idle", { createdAt: NOW - 3 * HOUR, lastSeenAt: NOW - 2 * HOUR, expiresAt: NOW + 21 * HOUR, authenticatedAt: NOW - 3 * HOUR, dueSince: null });
+    insertSession("half-lapsed", { createdAt: NOW - 11 * 60_000, lastSeenAt: NOW - 60_000, expiresAt: NOW + 23 * HOUR, authenticatedAt: null, dueSince: NOW - 11 * 60_000 });
+    insertSession("half-open", { createdAt: NOW - 60_000, lastSeenAt: NOW - 60_000, expiresAt: NOW + 23 * HOUR, authenticatedAt: null, dueSince: NOW - 60_000 });
+
+    // Listed before any pruning: only sessions still alive.
+    expect((await session.listActiveSessions("hk-user", new Date(NOW))).map((s) => s.id).sort()).toEqual(["half-open", "live"]);
+
+    const challenge = sqlite.prepare("INSERT INTO webauthn_spent_challenges (challenge_hash, expires_at) VALUES (?, ?)");
+    challenge.run("spent-expired", NOW - 1);
+    challenge.run("spent-live", NOW + 60_000);
+
+    const counter = sqlite.prepare(
+      "INSERT INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    counter.run("signInIp", "old-window", 3, NOW - 2 * HOUR, null, NOW - 2 * HOUR);
+    counter.run("signInIp", "current-window", 3, NOW - 10 * 60_000, null, NOW - 10 * 60_000);
+    counter.run("signInIp", "still-locked", 40, NOW - 2 * HOUR, NOW + 60_000, NOW - 2 * HOUR);
+    counter.run("signInAccount", "quiet@example.test", 99, NOW - 100 * DAY, null, NOW - 91 * DAY);
+    counter.run("signInAccount", "recent@example.test", 99, NOW - 100 * DAY, null, NOW - 2 * DAY);
+
+    const mail = sqlite.prepare(
+      `INSERT INTO mail_outbox (id, user_id, kind, to_address, subject, text_body, html_body, status, attempts, next_attempt_at, created_at, sent_at)
+       VALUES (?, 'hk-user', 'k', 'hk@example.test', 's', 't', 'h', ?, 1, ?, ?, ?)`,
+    );
+    mail.run("sent-old", "sent", NOW - 40 * DAY, NOW - 40 * DAY, NOW - 40 * DAY);
+    mail.run("sent-new", "sent", NOW - DAY, NOW - DAY, NOW - DAY);
+    mail.run("failed-old", "failed", NOW - 100 * DAY, NOW - 100 * DAY, null);
+    mail.run("pending-old", "pending", NOW - 100 * DAY, NOW - 100 * DAY, null);
+
+    const event = sqlite.prepare("INSERT INTO security_events (user_id, type, created_at) VALUES ('hk-user', ?, ?)");
+    event.run("old", NOW - 401 * DAY);
+    event.run("recent", NOW - 399 * DAY);
+
+    const report = await housekeeping.runHousekeeping(new Date(NOW));
+    expect(report).toEqual({ sessions: 3, challenges: 1, rateLimits: 2, sentMails: 1, failedMails: 1, securityEvents: 1 });
+    expect(ids("sessions", "id")).toEqual(["half-open", "live"]);
+    expect(ids("webauthn_spent_challenges", "challenge_hash")).toEqual(["spent-live"]);
+    expect(ids("rate_limits", "key")).toEqual(["current-window", "recent@example.test", "still-locked"]);
+    expect(ids("mail_outbox", "id")).toEqual(["pending-old", "sent-new"]);
+    expect(ids("security_events", "type")).toEqual(["recent"]);
+
+    // A second run finds nothing left to do.
+    expect(Object.values(await housekeeping.runHousekeeping(new Date(NOW))).every((n) => n === 0)).toBe(true);
+  });
+
+  it("keeps only each account's newest events beyond the per-account limit", async () => {
+    const insert = sqlite.prepare("INSERT INTO security_events (user_id, type, created_at) VALUES ('flooded', ?, ?)");
+    const over = 25;
+    const limit = housekeeping.RETENTION.securityEventsPerAccount;
+    sqlite.transaction(() => {
+      for (let i = 0; i < limit + over; i++) insert.run(`e${i}`, NOW - 60_000);
+    })();
+    const report = await housekeeping.runHousekeeping(new Date(NOW));
+    expect(report.securityEvents).toBe(over);
+    const oldest = sqlite.prepare("SELECT type FROM security_events WHERE user_id = 'flooded' ORDER BY id LIMIT 1").get() as { type: string };
+    expect(oldest.type).toBe(`e${over}`);
+  });
+});

@@ -1,0 +1,79 @@
+import "server-only";
+import {
+  deleteExpiredSpentChallenges,
+  deleteFailedMailsBefore,
+  deleteIdleCounters,
+  deleteSecurityEventsBefore,
+  deleteSentMailsBefore,
+  deleteStaleWindowCounters,
+  trimSecurityEventsPerAccount,
+} from "@/db/queries/housekeeping";
+import { deleteExpiredSessions } from "@/db/queries/sessions";
+import { SECOND_FACTOR_STEP_MAX_AGE_SECONDS } from "@/lib/auth/aal";
+import { getConfig } from "@/lib/config";
+import { RATE_LIMITS, type RateLimitName } from "@/lib/security/rate-limit";
+
+/**
+ * One job that removes what no longer decides anything: sessions past their lifetime, spent
+ * WebAuthn challenges past their expiry, rate-limit counters that have lapsed, delivered mails, and
+ * security events past the log's retention. Runs in the server every HOUSEKEEPING_INTERVAL_SECONDS
+ * (instrumentation.ts) and on demand (`npm run admin -- housekeeping`). Every statement is
+ * idempotent, so two processes running it at once only repeat each other's work.
+ */
+export const RETENTION = {
+  /** Security events are kept for 400 days (a year and its anniversary month)… */
+  securityEventDays: 400,
+  /** …and at most this many per account, the newest (the JSON export's limit too). */
+  securityEventsPerAccount: 10_000,
+  /** Delivered notifications are kept 30 days (to see that a mail went out), failed ones 90. */
+  sentMailDays: 30,
+  failedMailDays: 90,
+} as const;
+
+export const HOUSEKEEPING_INTERVAL_SECONDS = 10 * 60;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type HousekeepingReport = Record<
+  "sessions" | "challenges" | "rateLimits" | "sentMails" | "failedMails" | "securityEvents",
+  number
+>;
+
+export async function runHousekeeping(now = new Date()): Promise<HousekeepingReport> {
+  const config = getConfig();
+  const report: HousekeepingReport = { sessions: 0, challenges: 0, rateLimits: 0, sentMails: 0, failedMails: 0, securityEvents: 0 };
+  report.sessions = await deleteExpiredSessions(
+    now,
+    new Date(now.getTime() - config.SESSION_IDLE_TIMEOUT * 1000),
+    new Date(now.getTime() - SECOND_FACTOR_STEP_MAX_AGE_SECONDS * 1000),
+  );
+  report.challenges = await deleteExpiredSpentChallenges(now);
+  for (const name of Object.keys(RATE_LIMITS) as RateLimitName[]) {
+    const policy = RATE_LIMITS[name];
+    report.rateLimits +=
+      policy.kind === "window"
+        ? await deleteStaleWindowCounters(name, new Date(now.getTime() - policy.windowSeconds * 1000), now)
+        : await deleteIdleCounters(name, new Date(now.getTime() - policy.forgetAfterSeconds * 1000));
+  }
+  report.sentMails = await deleteSentMailsBefore(new Date(now.getTime() - RETENTION.sentMailDays * DAY_MS));
+  report.failedMails = await deleteFailedMailsBefore(new Date(now.getTime() - RETENTION.failedMailDays * DAY_MS));
+  report.securityEvents =
+    (await deleteSecurityEventsBefore(new Date(now.getTime() - RETENTION.securityEventDays * DAY_MS))) +
+    (await trimSecurityEventsPerAccount(RETENTION.securityEventsPerAccount));
+  return report;
+}
+
+const globalForHousekeeping = globalThis as unknown as { twofoldHousekeeping?: NodeJS.Timeout };
+
+/** Starts the in-server schedule (once per process); the timer never keeps the process alive. */
+export function startHousekeeping(): void {
+  if (globalForHousekeeping.twofoldHousekeeping) return;
+  const tick = () => {
+    runHousekeeping().catch((error: unknown) => {
+      console.error(`[housekeeping] run failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  };
+  globalForHousekeeping.twofoldHousekeeping = setInterval(tick, HOUSEKEEPING_INTERVAL_SECONDS * 1000);
+  globalForHousekeeping.twofoldHousekeeping.unref();
+  setTimeout(tick, 5_000).unref();
+}
