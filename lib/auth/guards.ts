@@ -2,7 +2,7 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { accessFor, mayCompleteSecondFactor, type Access } from "@/lib/auth/flow";
 import { refreshUrl, safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
-import { getCurrentSession } from "@/lib/auth/session";
+import { getCurrentSession, hasSessionCookie } from "@/lib/auth/session";
 
 /**
  * Page and action gates. Every server action calls one of these itself: an action is a public
@@ -38,6 +38,10 @@ export async function requirePrivileged(returnTo: string): Promise<SignedIn> {
  */
 export async function requireSecondFactorStep(returnTo: string): Promise<Exclude<Access, { kind: "anonymous" }>> {
   const access = await getAccess();
-  if (!mayCompleteSecondFactor(access)) redirect(access.kind === "anonymous" ? "/login" : safeReturnTo(returnTo));
+  if (!mayCompleteSecondFactor(access)) {
+    // A lapsed sign-in still carries its (now dead) cookie: /login/2fa says it must start again.
+    if (access.kind === "anonymous") redirect((await hasSessionCookie()) ? "/login/2fa" : "/login");
+    redirect(safeReturnTo(returnTo));
+  }
   return access;
 }

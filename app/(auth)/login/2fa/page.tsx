@@ -1,7 +1,10 @@
 import Link from "next/link";
 import { signOutAction } from "@/app/actions/sign-out";
 import { AuthCard } from "@/components/layout/auth-card";
-import { requireSecondFactorStep } from "@/lib/auth/guards";
+import { SECOND_FACTOR_STEP_MAX_AGE_SECONDS } from "@/lib/auth/aal";
+import { getAccess, requireSecondFactorStep } from "@/lib/auth/guards";
+import { hasSessionCookie } from "@/lib/auth/session";
+import { formatWait } from "@/lib/security/rate-limit-policy";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { enrolledMethods } from "@/lib/mfa";
 import { TotpStepForm } from "./components";
@@ -22,6 +25,8 @@ const link = "text-indigo-700 underline-offset-4 hover:underline";
 export default async function SecondFactorPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const returnTo = safeReturnTo(params.return_to);
+  // A cookie without a live session here is a sign-in whose second step lapsed (and was ended).
+  if ((await getAccess()).kind === "anonymous" && (await hasSessionCookie())) return <SignInExpired returnTo={returnTo} />;
   const access = await requireSecondFactorStep(returnTo);
 
   const methods = await enrolledMethods(access.session.userId);
@@ -72,6 +77,21 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
           ) : null}
         </>
       )}
+    </AuthCard>
+  );
+}
+
+function SignInExpired({ returnTo }: { returnTo: string }) {
+  const again = returnTo === "/" ? "/login" : `/login?${new URLSearchParams({ return_to: returnTo })}`;
+  return (
+    <AuthCard title="Sign-in expired">
+      <p role="alert" className="text-sm text-slate-700">
+        The second step has to follow the password within {formatWait(SECOND_FACTOR_STEP_MAX_AGE_SECONDS)}. This sign-in has
+        ended for your security: please start again.
+      </p>
+      <p className="mt-4 text-sm">
+        <Link className={link} href={again}>Sign in again</Link>
+      </p>
     </AuthCard>
   );
 }
