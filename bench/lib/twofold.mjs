@@ -120,6 +120,9 @@ export async function startTwofold({ appDir, workDir, password }) {
     port,
     pid: child.pid,
     scenarios,
+    // For small one-off measurements (bench/throttled-timing.mjs).
+    seed: seeder,
+    headers: { base, post },
     log: () => child.log(),
     async stop() {
       await stopProcess(child);

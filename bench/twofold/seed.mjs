@@ -164,7 +164,8 @@ export class TwofoldSeeder {
     const iso = new Date(now).toISOString();
     const amr = JSON.stringify(methods.map((method) => ({ method, completed_at: iso })));
     this.stmts.session.run(
-      randomId(), userId, sha256Hex(token), now, now, now + 86_400_000, now,
+      // lib/auth/session.ts: a sign-in waiting for its second factor has no authenticated_at yet.
+      randomId(), userId, sha256Hex(token), now, now, now + 86_400_000, secondFactorDue ? null : now,
       secondFactorDue ? now : null, amr, "198.18.0.1", "twofold-bench",
     );
     return token;
