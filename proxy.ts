@@ -50,6 +50,11 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // /api/session is GET-only JSON, asked on every client check: no page, so no CSP nonce to make.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/session$).*)"],
+  // Skipped: build assets (immutable files under /_next/static/, the image optimiser at
+  // /_next/image), two fixed files, and /api/session (GET-only JSON, asked on every client check:
+  // no page, so no CSP nonce to make). Each alternative is anchored and its dots escaped: the
+  // lookahead runs on the path after the first "/", so an unanchored "robots.txt" would also skip
+  // "/robots.txt.x" or "/robotsXtxt", leaving them without the Origin check, body guard and CSP.
+  // Next.js reads this literal at build time; proxy.test.ts runs it through Next's own matcher.
+  matcher: ["/((?!_next/static/|_next/image(?:/|$)|favicon\\.ico$|robots\\.txt$|api/session$).*)"],
 };
