@@ -7,7 +7,9 @@ const nextConfig = {
   // checks Origin against APP_ORIGIN. Bound request bodies well below the default 1 MB.
   experimental: { serverActions: { bodySizeLimit: "64kb" } },
   async headers() {
-    // Headers that don't depend on the request; the CSP (with its per-request nonce) is in proxy.ts.
+    // Headers that depend neither on the request nor on the deployment; the CSP (with its
+    // per-request nonce) and Strict-Transport-Security (only for an https APP_ORIGIN, read at run
+    // time while these are fixed at build time) are set in proxy.ts.
     return [
       {
         source: "/:path*",

@@ -1,7 +1,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { accessFor, mayCompleteSecondFactor, type Access } from "@/lib/auth/flow";
-import { refreshUrl, safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
+import { refreshUrl, safeReturnTo, secondFactorUrl, signInUrl } from "@/lib/auth/return-to";
 import { getCurrentSession, hasSessionCookie } from "@/lib/auth/session";
 
 /**
@@ -17,10 +17,7 @@ export async function getAccess(): Promise<Access> {
 /** A fully signed-in user (at the account's highest available AAL), or a redirect to get there. */
 export async function requireSignedIn(returnTo: string): Promise<SignedIn> {
   const access = await getAccess();
-  if (access.kind === "anonymous") {
-    const target = safeReturnTo(returnTo);
-    redirect(target === "/" ? "/login" : `/login?${new URLSearchParams({ return_to: target })}`);
-  }
+  if (access.kind === "anonymous") redirect(signInUrl(returnTo));
   if (access.kind === "second_factor_due") redirect(secondFactorUrl(returnTo));
   return access;
 }
