@@ -5,7 +5,7 @@ import { SECOND_FACTOR_STEP_MAX_AGE_SECONDS } from "@/lib/auth/aal";
 import { getAccess, requireSecondFactorStep } from "@/lib/auth/guards";
 import { hasSessionCookie } from "@/lib/auth/session";
 import { formatWait } from "@/lib/security/rate-limit-policy";
-import { safeReturnTo } from "@/lib/auth/return-to";
+import { safeReturnTo, signInUrl } from "@/lib/auth/return-to";
 import { enrolledMethods } from "@/lib/mfa";
 import { TotpStepForm } from "./components";
 import { RecoveryCodeForm } from "./recovery-code-form";
@@ -82,7 +82,7 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
 }
 
 function SignInExpired({ returnTo }: { returnTo: string }) {
-  const again = returnTo === "/" ? "/login" : `/login?${new URLSearchParams({ return_to: returnTo })}`;
+  const again = signInUrl(returnTo);
   return (
     <AuthCard title="Sign-in expired">
       <p role="alert" className="text-sm text-slate-700">
