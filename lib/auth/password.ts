@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { updatePasswordHashIfUnchanged } from "@/db/queries/users";
 import { getConfig } from "@/lib/config";
 import { Semaphore } from "@/lib/auth/concurrency";
+import { normalisePassword } from "@/lib/auth/password-policy";
 
 /**
  * argon2id with OWASP's recommended minimum (Password Storage Cheat Sheet: m = 19 MiB, t = 2, p = 1).
@@ -26,15 +27,6 @@ function hashingSlots(): Semaphore {
   const limit = getConfig().PASSWORD_HASH_CONCURRENCY ?? Math.max(1, availableParallelism() - 1);
   semaphore ??= new Semaphore(limit, MAX_WAITING_HASHES);
   return semaphore;
-}
-
-/**
- * NIST SP 800-63B §5.1.1.2: normalise before hashing, so "é" typed as U+00E9 on one keyboard and
- * as "e" + U+0301 on another is one password. NFKC also folds compatibility forms (full-width
- * letters, ligatures) that look the same to the person typing them.
- */
-export function normalisePassword(password: string): string {
-  return password.normalize("NFKC");
 }
 
 export async function hashPassword(password: string): Promise<string> {
