@@ -1,5 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 
@@ -16,5 +16,18 @@ export async function findUserById(id: string): Promise<UserRow | undefined> {
 /** Returns false when the email is taken (the UNIQUE constraint decides, so two racing sign-ups can't both win). */
 export async function insertUser(row: UserRow): Promise<boolean> {
   const result = getDb().insert(users).values(row).onConflictDoNothing().run();
+  return result.changes === 1;
+}
+
+/**
+ * Replaces a password hash only if it is still the one the caller verified (compare-and-set), so a
+ * rehash on sign-in can't overwrite a password change that landed in between. True when replaced.
+ */
+export async function updatePasswordHashIfUnchanged(userId: string, oldHash: string, newHash: string): Promise<boolean> {
+  const result = getDb()
+    .update(users)
+    .set({ passwordHash: newHash })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, oldHash)))
+    .run();
   return result.changes === 1;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkNewPassword, PASSWORD_MAX_LENGTH } from "./password-policy";
+import { checkNewPassword, CONTEXT_WORD_MESSAGE, PASSWORD_MAX_LENGTH } from "./password-policy";
 
 describe("checkNewPassword", () => {
   it("refuses fewer than 8 characters", () => {
@@ -30,5 +30,59 @@ describe("checkNewPassword", () => {
 
   it("refuses the email as password", () => {
     expect(checkNewPassword("Someone@Example.test", "someone@example.test")).toMatch(/email/);
+  });
+
+  it("applies the length rule to the normalised form", () => {
+    // 8 code points typed, 4 once each e + U+0301 is composed into é.
+    expect(checkNewPassword("e\u0301e\u0301e\u0301e\u0301")).toMatch(/at least 8/);
+    // 7 code points typed, 8 once the ligature ﬁ (U+FB01) becomes "fi".
+    expect(checkNewPassword("\ufb01-lm-nr")).toBeNull();
+    expect(checkNewPassword("e\u0301".repeat(PASSWORD_MAX_LENGTH))).toBeNull();
+  });
+
+  it("refuses common passwords typed in compatibility forms", () => {
+    // Full-width "password1".
+    expect(checkNewPassword("\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11")).toMatch(/commonly used/);
+  });
+});
+
+describe("checkNewPassword: context-specific words (ASVS 5.0 V6.2.11)", () => {
+  const email = "alice.liddell@example.test";
+
+  it("refuses passwords built on the app's name, whatever their case", () => {
+    expect(checkNewPassword("twofold2026!", email)).toBe(CONTEXT_WORD_MESSAGE);
+    expect(checkNewPassword("TwoFold2026!")).toBe(CONTEXT_WORD_MESSAGE);
+    expect(checkNewPassword("my-Twofold-pw")).toBe(CONTEXT_WORD_MESSAGE);
+    // What is left is a common password.
+    expect(checkNewPassword("twofoldpassword")).toBe(CONTEXT_WORD_MESSAGE);
+  });
+
+  it("refuses passwords built on the email or its local part", () => {
+    expect(checkNewPassword("alice.liddell123456", email)).toBe(CONTEXT_WORD_MESSAGE);
+    expect(checkNewPassword("AliceLiddell!2026", email)).toBe(CONTEXT_WORD_MESSAGE);
+    expect(checkNewPassword("Alice.Liddell@Example.test", email)).toBe(CONTEXT_WORD_MESSAGE);
+    expect(checkNewPassword("alice.liddell@example.test1", email)).toBe(CONTEXT_WORD_MESSAGE);
+    // Each word taken out: "twofold" and the local part leave only "--2026".
+    expect(checkNewPassword("twofold-alice.liddell-2026", email)).toBe(CONTEXT_WORD_MESSAGE);
+  });
+
+  it("keeps long passphrases that merely contain a context word", () => {
+    expect(checkNewPassword("my twofold account has a long passphrase", email)).toBeNull();
+    expect(checkNewPassword("alice.liddell walked through the glass", email)).toBeNull();
+    expect(checkNewPassword("twofold+8 more chars", email)).toBeNull();
+  });
+
+  it("ignores local parts shorter than 3 characters", () => {
+    expect(checkNewPassword("al-trombone-12", "al@example.test")).toBeNull();
+    expect(checkNewPassword("bob-12345", "bob@example.test")).toBe(CONTEXT_WORD_MESSAGE);
+  });
+
+  it("is not fooled by unnormalised or full-width letters", () => {
+    expect(checkNewPassword("\uff54\uff57\uff4f\uff46\uff4f\uff4c\uff44-2026")).toBe(CONTEXT_WORD_MESSAGE);
+    expect(checkNewPassword("re\u0301mi-42424", "r\u00e9mi@example.test")).toBe(CONTEXT_WORD_MESSAGE);
+  });
+
+  it("accepts unrelated passwords with an email given", () => {
+    expect(checkNewPassword("correct horse battery", email)).toBeNull();
   });
 });

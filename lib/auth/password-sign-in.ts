@@ -2,7 +2,7 @@ import "server-only";
 import { findUserByEmail } from "@/db/queries/users";
 import { BusyError } from "@/lib/auth/concurrency";
 import { signInSchema } from "@/lib/auth/credentials";
-import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
+import { verifyAgainstDummy, verifyUserPassword } from "@/lib/auth/password";
 import { recordSecurityEventLater } from "@/lib/security/audit";
 import { ipBucketKey, type ClientContext } from "@/lib/security/client";
 import { reachedAlert, refundAttempt, resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
@@ -37,7 +37,7 @@ export async function checkPassword(input: unknown, client: ClientContext): Prom
 
   let valid: boolean;
   try {
-    valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+    valid = user ? await verifyUserPassword(user, password) : await verifyAgainstDummy(password);
   } catch (error) {
     if (error instanceof BusyError) return { ok: false, reason: "busy" };
     throw error;
