@@ -1,4 +1,4 @@
-// Concurrency across processes (issue 7, item 8): a second `next start` on the same build and the
+// Concurrency across processes (issue 7, item 8): a second server (server.mjs) on the same build and the
 // same SQLite file as the e2e server, as two app processes behind one load balancer would run.
 // Parallel sign-ins, TOTP verifications and recovery-code uses are spread over both: no 5xx, no
 // lost write, and what is single-use stays single-use across processes (the claims are conditional
@@ -31,13 +31,13 @@ function freePort(): Promise<number> {
 async function waitUntilUp(origin: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`second next start exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`second server exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${origin}/login`)).status === 200) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error("second next start did not come up within 60 s");
+    if (Date.now() > deadline) throw new Error("second server did not come up within 60 s");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -51,7 +51,7 @@ test.beforeAll(async () => {
   const port = await freePort();
   secondOrigin = `http://localhost:${port}`;
   // The same settings as scripts/e2e-server.mjs, on another port: same database file, same secret.
-  second = spawn(path.resolve("node_modules", ".bin", "next"), ["start", "-p", String(port)], {
+  second = spawn(process.execPath, [path.resolve("server.mjs"), "-p", String(port)], {
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -60,6 +60,7 @@ test.beforeAll(async () => {
       OUTBOX_DIR: env.outboxDir,
       AUTH_SECRET: "e2e0".repeat(16),
       APP_ORIGIN: secondOrigin,
+      TRUSTED_PROXY_HOPS: "1",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -19,7 +19,7 @@ const schema = z.object({
   PRIVILEGED_SESSION_MAX_AGE: seconds(900),
   SESSION_MAX_AGE: seconds(86_400),
   SESSION_IDLE_TIMEOUT: seconds(3_600),
-  /** How many X-Forwarded-For hops from the right are trusted proxies (see lib/security/client.ts). */
+  /** Reverse proxies in front of the app that append to X-Forwarded-For; 0: the TCP peer is the client (lib/security/client.ts). */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Password hashes allowed to run at once; the rest wait in line (lib/auth/password.ts). */
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),

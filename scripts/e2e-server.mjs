@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Started by Playwright's `webServer` (playwright.config.ts): runs the PRODUCTION build
-// (`next start`; `next build` is done beforehand by scripts/test-all.mjs) against a brand-new
-// SQLite file in a temp dir, so every e2e run starts from an empty database and never touches data/.
+// Started by Playwright's `webServer` (playwright.config.ts): runs the PRODUCTION build with the
+// production server (server.mjs, what `npm start` runs; `next build` is done beforehand by
+// scripts/test-all.mjs) against a brand-new SQLite file in a temp dir, so every e2e run starts
+// from an empty database and never touches data/.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,7 @@ function cleanup() {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port)], {
+const child = spawn(process.execPath, [path.join(root, "server.mjs"), "-p", String(port)], {
   cwd: root,
   stdio: "inherit",
   env: {
@@ -41,11 +42,15 @@ const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "
     AUTH_SECRET: "e2e0".repeat(16),
     // Must equal the browser's origin: WebAuthn checks it and derives the RP ID (`localhost`) from it.
     APP_ORIGIN: `http://localhost:${port}`,
+    // The test runner plays the one trusted proxy: specs give each simulated client its own address
+    // in X-Forwarded-For (e2e/support/fixtures.ts), so per-address limits don't make tests throttle
+    // each other. A request without the header has no address (e2e/client-address.spec.ts).
+    TRUSTED_PROXY_HOPS: "1",
   },
 });
 
 // Playwright stops us with SIGTERM to the process group; Ctrl-C sends SIGINT. Pass it on and wait
-// for Next to exit, so the temp dir is removed only once nothing writes to it any more.
+// for the server to exit, so the temp dir is removed only once nothing writes to it any more.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -53,14 +58,14 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 }
 
 child.on("error", (err) => {
-  console.error(`[e2e-server] could not start next: ${err.message}`);
+  console.error(`[e2e-server] could not start server.mjs: ${err.message}`);
   cleanup();
   process.exit(1);
 });
 
 child.on("exit", (code, signal) => {
   cleanup();
-  // A signal-initiated stop is a normal end; anything else is reported with Next's exit code.
+  // A signal-initiated stop is a normal end; anything else is reported with the server's exit code.
   process.exit(signal ? 0 : (code ?? 1));
 });
 

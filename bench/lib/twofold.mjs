@@ -1,4 +1,4 @@
-// Twofold under test: the production build (`next start`) on a fresh SQLite file, driven exactly as
+// Twofold under test: the production build (server.mjs, as `npm start`) on a fresh SQLite file, driven exactly as
 // a browser without JavaScript drives it (multipart posts of the server-action forms).
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -18,8 +18,8 @@ export async function startTwofold({ appDir, workDir, password }) {
 
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", shows where a scenario's CPU goes.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const nextBin = path.join(appDir, "node_modules", "next", "dist", "bin", "next");
-  const child = startProcess(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const server = path.join(appDir, "server.mjs");
+  const child = startProcess(process.execPath, [...nodeArgs, server, "-p", String(port), "-H", "127.0.0.1"], {
     cwd: appDir,
     logFile: path.join(workDir, "twofold-server.log"),
     env: {
@@ -29,6 +29,8 @@ export async function startTwofold({ appDir, workDir, password }) {
       AUTH_SECRET: authSecret,
       APP_ORIGIN: origin,
       OUTBOX_DIR: path.join(workDir, "outbox"),
+      // The bench plays the one trusted proxy: each request carries its client's own address.
+      TRUSTED_PROXY_HOPS: "1",
     },
   });
   await waitForHttp(port, "/login", child);

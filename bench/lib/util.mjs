@@ -87,7 +87,7 @@ export async function stopProcess(child) {
   clearTimeout(timer);
 }
 
-/** The server process and every descendant (next start may fork workers). */
+/** The server process and every descendant (Next may fork workers). */
 export function processTree(pid) {
   const pids = [pid];
   for (let i = 0; i < pids.length; i++) {
