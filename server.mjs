@@ -64,6 +64,12 @@ const server = http.createServer((req, res) => {
   });
 });
 
+// Keep idle keep-alive connections longer than the proxies and clients in front of us keep theirs
+// (nginx 60 s, most load balancers 60 s): a server that closes an idle connection first races a
+// client that is just reusing it, and that request dies with ECONNRESET.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
 server.on("error", (error) => {
   console.error(`server.mjs: could not listen: ${error.message}`);
   process.exit(1);
