@@ -53,6 +53,24 @@ test("register two named keys, then sign in with password and a key", async ({ p
   expect(securityEventTypes(email)).toEqual(expect.arrayContaining(["webauthn.added", "second_factor.succeeded"]));
 });
 
+test("a key name with a bidi override or a line separator is refused", async ({ page, context }) => {
+  await signUp(page, uniqueEmail("key-name"), PASSWORD);
+  await page.goto("/settings/security");
+  const authenticator = await addVirtualAuthenticator(context, page, "security-key");
+  const keys = page.getByRole("region", { name: "Security keys" });
+  // (A text input drops typed line feeds itself; U+2028 is a line break it keeps.)
+  for (const name of ["Backup\u202e yek", "Backup\u2028Added by support"]) {
+    await page.goto("/settings/security");
+    await expect(keys.getByText(/no line breaks or invisible characters/i)).toHaveCount(0);
+    await addSecurityKey(page, name);
+    await expect(keys.getByText(/no line breaks or invisible characters/i)).toBeVisible();
+    await expect(keys.getByRole("listitem")).toHaveCount(0);
+  }
+  expect(await credentialsOf(authenticator)).toHaveLength(0);
+  await addSecurityKey(page, "Clé de Zoë 🔑");
+  await expect(keys.getByRole("listitem").filter({ hasText: "Clé de Zoë 🔑" })).toBeVisible();
+});
+
 test("rename a key", async ({ page, context }) => {
   await signUp(page, uniqueEmail("rename"), PASSWORD);
   await page.goto("/settings/security");
