@@ -140,16 +140,6 @@ export const webauthnCredentials = sqliteTable(
   (t) => [index("webauthn_credentials_user_idx").on(t.userId)],
 );
 
-export const webauthnChallenges = sqliteTable("webauthn_challenges", {
-  /** The challenge itself (base64url); consumed by deleting the row. */
-  challenge: text("challenge").primaryKey(),
-  purpose: text("purpose").notNull(),
-  /** The session (registration, second factor) or sign-in attempt it is bound to. */
-  bindingHash: text("binding_hash").notNull(),
-  userId: text("user_id"),
-  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
-});
-
 /**
  * WebAuthn challenges are stateless (sealed and bound, lib/mfa/webauthn-challenge.ts): nothing is
  * written when one is issued. A challenge is spent by inserting its hash here, so it is accepted

@@ -1,15 +1,20 @@
 import { expect, test } from "./support/fixtures";
-import { ageAuthentication, securityEventTypes } from "./support/db";
+import { ageAuthentication, securityEventTypes, testDb } from "./support/db";
 import {
   addSecurityKey,
   addVirtualAuthenticator,
   credentialsOf,
   removeVirtualAuthenticator,
 } from "./support/webauthn";
-import { getSession, signIn, signUp, uniqueEmail } from "./support/users";
+import { EMAIL_LABEL, PASSWORD_LABEL, getSession, signIn, signUp, uniqueEmail } from "./support/users";
 
 const PASSWORD = "the kettle sings at dawn";
 const methods = (body: { session: { amr: Array<{ method: string }> } }) => body.session.amr.map((e) => e.method);
+
+/** Without autofill, so the button is what signs in (autofill has its own test). */
+const withoutAutofill = () => {
+  PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+};
 
 test("register two named keys, then sign in with password and a key", async ({ page, context }) => {
   const email = uniqueEmail("keys");
@@ -48,6 +53,24 @@ test("register two named keys, then sign in with password and a key", async ({ p
   expect(securityEventTypes(email)).toEqual(expect.arrayContaining(["webauthn.added", "second_factor.succeeded"]));
 });
 
+test("a key name with a bidi override or a line separator is refused", async ({ page, context }) => {
+  await signUp(page, uniqueEmail("key-name"), PASSWORD);
+  await page.goto("/settings/security");
+  const authenticator = await addVirtualAuthenticator(context, page, "security-key");
+  const keys = page.getByRole("region", { name: "Security keys" });
+  // (A text input drops typed line feeds itself; U+2028 is a line break it keeps.)
+  for (const name of ["Backup\u202e yek", "Backup\u2028Added by support"]) {
+    await page.goto("/settings/security");
+    await expect(keys.getByText(/no line breaks or invisible characters/i)).toHaveCount(0);
+    await addSecurityKey(page, name);
+    await expect(keys.getByText(/no line breaks or invisible characters/i)).toBeVisible();
+    await expect(keys.getByRole("listitem")).toHaveCount(0);
+  }
+  expect(await credentialsOf(authenticator)).toHaveLength(0);
+  await addSecurityKey(page, "Clé de Zoë 🔑");
+  await expect(keys.getByRole("listitem").filter({ hasText: "Clé de Zoë 🔑" })).toBeVisible();
+});
+
 test("rename a key", async ({ page, context }) => {
   await signUp(page, uniqueEmail("rename"), PASSWORD);
   await page.goto("/settings/security");
@@ -74,10 +97,7 @@ async function signUpWithPasskey(page: import("@playwright/test").Page, context:
 
 test("a passkey signs in without a password, at aal2", async ({ page, context }) => {
   const email = uniqueEmail("passkey");
-  // Without autofill, so the button is what signs in (autofill has its own test below).
-  await page.addInitScript(() => {
-    PublicKeyCredential.isConditionalMediationAvailable = async () => false;
-  });
+  await page.addInitScript(withoutAutofill);
   await signUpWithPasskey(page, context, email);
   await page.goto("/login");
   await page.getByRole("button", { name: /sign in with a passkey/i }).click();
@@ -96,6 +116,64 @@ test("passkey autofill on the email field (conditional mediation) signs in", asy
   await page.goto("/login");
   await expect(page).toHaveURL(/localhost:\d+\/$/);
   expect(methods((await getSession(page)).body)).toEqual(["webauthn"]);
+});
+
+test("a passkey sign-in in a browser already signed in as that user adds nothing to its session", async ({ page, context }) => {
+  const email = uniqueEmail("signed-in");
+  await page.addInitScript(withoutAutofill);
+  await signUpWithPasskey(page, context, email);
+  await page.goto("/login");
+  await page.getByRole("button", { name: /sign in with a passkey/i }).click();
+  await expect(page).toHaveURL(/localhost:\d+\/$/);
+  const signedIn = await getSession(page);
+  expect(methods(signedIn.body)).toEqual(["webauthn"]);
+
+  // A /login page rendered while signed out (another tab, or one whose autofill ceremony began
+  // before the sign-in finished) answers after this browser got its session.
+  const sessionCookie = (await context.cookies()).filter((c) => c.name.endsWith("twofold.session"));
+  expect(sessionCookie).toHaveLength(1);
+  await context.clearCookies();
+  await page.goto("/login");
+  await expect(page.getByRole("button", { name: /sign in with a passkey/i })).toBeVisible();
+  await context.addCookies(sessionCookie);
+  await page.getByRole("button", { name: /sign in with a passkey/i }).click();
+  await expect(page).toHaveURL(/localhost:\d+\/$/);
+  const after = await getSession(page);
+  expect(after.body.session.id).toBe(signedIn.body.session.id);
+  expect(methods(after.body)).toEqual(["webauthn"]);
+  expect(securityEventTypes(email)).not.toContain("reauth.succeeded");
+});
+
+test("a passkey sign-in lifts the account's password lock and second-factor counter", async ({ page, context }) => {
+  const email = uniqueEmail("unlock");
+  await page.addInitScript(withoutAutofill);
+  await signUpWithPasskey(page, context, email);
+  const db = testDb();
+  const { id: userId } = db.prepare("SELECT id FROM users WHERE email = ?").get(email) as { id: string };
+  const now = Date.now();
+  const seed = db.prepare(
+    "INSERT OR REPLACE INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES (?, ?, 100, ?, NULL, ?)",
+  );
+  seed.run("signInAccount", email, now, now);
+  seed.run("secondFactorAccount", userId, now, now);
+  const counter = (bucket: string, key: string) => db.prepare("SELECT attempts FROM rate_limits WHERE bucket = ? AND key = ?").get(bucket, key);
+
+  await page.goto("/login");
+  await page.getByLabel(EMAIL_LABEL).fill(email);
+  await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
+  await page.getByRole("button", { name: /^sign in$/i }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /password sign-in is paused/i })).toBeVisible();
+  expect(counter("signInAccount", email)).toEqual({ attempts: 100 });
+
+  await page.getByRole("button", { name: /sign in with a passkey/i }).click();
+  await expect(page).toHaveURL(/localhost:\d+\/$/);
+  expect(counter("signInAccount", email)).toBeUndefined();
+  expect(counter("secondFactorAccount", userId)).toBeUndefined();
+
+  // The password works again (and asks for the second factor, as the account has one).
+  await page.getByRole("button", { name: /^sign out$/i }).click();
+  await signIn(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/login\/2fa$/);
 });
 
 test("a removed key is refused at sign-in", async ({ page, context }) => {

@@ -15,6 +15,8 @@ export interface SoftAuthenticatorOptions {
   rpId: string;
   /** Whether it makes discoverable credentials and verifies the user (a passkey-capable device). */
   passkey?: boolean;
+  /** Override: reports a non-discoverable credential (credProps rk false) even when it verifies the user. */
+  discoverable?: boolean;
 }
 
 export class SoftAuthenticator {
@@ -22,6 +24,8 @@ export class SoftAuthenticator {
   private readonly privateKey: KeyObject;
   private readonly publicJwk: { x: string; y: string };
   counter = 0;
+  /** The user.id of the registration options (base64url); a discoverable credential returns it. */
+  userHandle: string | undefined;
 
   constructor(private readonly options: SoftAuthenticatorOptions) {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -60,8 +64,9 @@ export class SoftAuthenticator {
     return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
   }
 
-  /** navigator.credentials.create() */
-  register(challenge: string) {
+  /** navigator.credentials.create(); `userId` is the options' user.id (base64url). */
+  register(challenge: string, userId?: string) {
+    this.userHandle = userId;
     const attestationObject = isoCBOR.encode(
       new Map<string, unknown>([
         ["fmt", "none"],
@@ -78,16 +83,21 @@ export class SoftAuthenticator {
         attestationObject: b64url(attestationObject),
         transports: ["usb" as const],
       },
-      clientExtensionResults: { credProps: { rk: this.options.passkey ?? false } },
+      clientExtensionResults: { credProps: { rk: this.options.discoverable ?? this.options.passkey ?? false } },
     };
   }
 
-  /** navigator.credentials.get(); `origin` lets a test play a phishing site. */
-  authenticate(challenge: string, overrides: { origin?: string; counter?: number } = {}) {
+  /**
+   * navigator.credentials.get(); `origin` lets a test play a phishing site, `userHandle` a
+   * response naming another account (null: none at all). A discoverable credential (passkey)
+   * returns the user handle it was registered with, as authenticators do.
+   */
+  authenticate(challenge: string, overrides: { origin?: string; counter?: number; userHandle?: string | null } = {}) {
     this.counter = overrides.counter ?? this.counter + 1;
     const authenticatorData = this.authData(false);
     const clientDataJSON = this.clientData("webauthn.get", challenge, overrides.origin);
     const signature = sign("sha256", Buffer.concat([authenticatorData, sha256(clientDataJSON)]), this.privateKey);
+    const userHandle = overrides.userHandle === undefined ? (this.options.passkey ? this.userHandle : undefined) : overrides.userHandle;
     return {
       id: this.id,
       rawId: this.id,
@@ -96,6 +106,7 @@ export class SoftAuthenticator {
         clientDataJSON: b64url(clientDataJSON),
         authenticatorData: b64url(authenticatorData),
         signature: b64url(signature),
+        ...(userHandle ? { userHandle } : {}),
       },
       clientExtensionResults: {},
     };

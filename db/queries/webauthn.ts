@@ -1,10 +1,9 @@
 import "server-only";
-import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, eq, lt, lte, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { webauthnChallenges, webauthnCredentials } from "@/db/schema";
+import { webauthnCredentials, webauthnSpentChallenges } from "@/db/schema";
 
 export type WebAuthnCredentialRow = typeof webauthnCredentials.$inferSelect;
-export type WebAuthnChallengeRow = typeof webauthnChallenges.$inferSelect;
 
 export async function listWebAuthnCredentials(userId: string): Promise<WebAuthnCredentialRow[]> {
   return getDb()
@@ -84,33 +83,16 @@ export async function recordWebAuthnUse(id: string, counter: number, usedAt: Dat
   );
 }
 
-export async function insertWebAuthnChallenge(row: WebAuthnChallengeRow, now: Date): Promise<void> {
-  const db = getDb();
-  // Housekeeping on the way in: expired challenges are useless, never let them pile up.
-  db.delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, now)).run();
-  db.insert(webauthnChallenges).values(row).run();
+/**
+ * Spends a WebAuthn challenge (lib/mfa/webauthn-challenge.ts): true for the one insert that wins.
+ * INSERT … ON CONFLICT DO NOTHING on the primary key decides between concurrent redemptions, in
+ * this process or another sharing the database.
+ */
+export async function insertSpentChallenge(challengeHash: string, expiresAt: Date): Promise<boolean> {
+  return getDb().insert(webauthnSpentChallenges).values({ challengeHash, expiresAt }).onConflictDoNothing().run().changes === 1;
 }
 
-/**
- * Consumes a challenge: one DELETE … RETURNING, so of two requests presenting the same challenge
- * exactly one gets the row. Expired or foreign (other purpose or binding) challenges are not found.
- */
-export async function consumeWebAuthnChallenge(
-  challenge: string,
-  purpose: string,
-  bindingHash: string,
-  now: Date,
-): Promise<WebAuthnChallengeRow | undefined> {
-  return getDb()
-    .delete(webauthnChallenges)
-    .where(
-      and(
-        eq(webauthnChallenges.challenge, challenge),
-        eq(webauthnChallenges.purpose, purpose),
-        eq(webauthnChallenges.bindingHash, bindingHash),
-        gt(webauthnChallenges.expiresAt, now),
-      ),
-    )
-    .returning()
-    .get();
+/** Housekeeping: a spent challenge past its expiry can't be presented again anyway. Returns rows removed. */
+export async function deleteExpiredSpentChallenges(now: Date): Promise<number> {
+  return getDb().delete(webauthnSpentChallenges).where(lte(webauthnSpentChallenges.expiresAt, now)).run().changes;
 }

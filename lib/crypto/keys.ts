@@ -9,7 +9,13 @@ import { getConfig } from "@/lib/config";
  * leaked derived key says nothing about the others. Former secrets (AUTH_SECRET_PREVIOUS) stay
  * usable for decryption and verification while data is rotated.
  */
-export type KeyPurpose = "totp-secret-encryption" | "recovery-code-hmac" | "sealed-state" | "auth-js";
+export type KeyPurpose =
+  | "totp-secret-encryption"
+  | "recovery-code-hmac"
+  | "sealed-state"
+  | "auth-js"
+  /** Tags the stateless WebAuthn challenges (lib/mfa/webauthn-challenge.ts). */
+  | "webauthn-challenge";
 
 export interface DerivedKey {
   /** Short public identifier written next to ciphertexts so the right key is found after rotation. */

@@ -4,6 +4,7 @@
  * gathers the facts; this module only renders them. Nothing secret is ever passed in: no codes,
  * no keys, no tokens, no session ids; only what happened, when, and from which device and IP.
  */
+import { userChosenNameRows } from "@/lib/security/event-labels";
 
 export type SecurityMailKind =
   | "second_factor_added"
@@ -62,9 +63,10 @@ const REVIEW_STEPS = (f: SecurityMailFacts) =>
 const REVIEW = (f: SecurityMailFacts) => `If this wasn't you, someone may know your password: ${REVIEW_STEPS(f)}`;
 
 const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
+  // A key's name is the user's (or an intruder's) text: it goes in its own "Key name" row
+  // (userChosenNameRows), never into these sentences.
   second_factor_added: (f) => {
-    const key = str(f.detail.key);
-    const what = f.detail.method === "webauthn" && key ? `A security key named “${key}”` : (METHOD_NAMES[String(f.detail.method)] ?? "A second step");
+    const what = METHOD_NAMES[String(f.detail.method)] ?? "A second step";
     return {
       subject: `A second step was added to your ${f.appName} account`,
       summary: `${what} was added to your account as a second step for signing in.`,
@@ -72,8 +74,7 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
     };
   },
   second_factor_removed: (f) => {
-    const key = str(f.detail.key);
-    const what = f.detail.method === "webauthn" && key ? `The security key named “${key}”` : (METHOD_NAMES[String(f.detail.method)] ?? "A second step");
+    const what = METHOD_NAMES[String(f.detail.method)] ?? "A second step";
     return {
       subject: `A second step was removed from your ${f.appName} account`,
       summary: `${what} was removed from your account and can no longer be used to sign in.`,
@@ -108,11 +109,10 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
     advice: `If you didn't just enter the same code twice, someone may know your password: ${REVIEW_STEPS(f)} Consider adding a security key, which can't be phished this way.`,
   }),
   key_possibly_cloned: (f) => {
-    const key = str(f.detail.key);
     return {
       subject: `A security key on your ${f.appName} account may have been copied`,
       summary:
-        `${key ? `The security key named “${key}”` : "One of your security keys"} answered a sign-in with a signature counter lower than before. ` +
+        "One of your security keys answered a sign-in with a signature counter lower than before. " +
         "That is what a copied (cloned) key looks like, so the sign-in was refused.",
       advice: `Remove this key at ${f.settingsUrl} and add it again only if you trust it; sign out every session you don't recognise. If you still have the key, keep it safe: someone may have had access to it.`,
     };
@@ -177,6 +177,7 @@ export function renderSecurityMail(kind: SecurityMailKind, facts: SecurityMailFa
   const { subject, summary, advice } = WORDING[kind](facts);
   const when = `${WHEN.format(facts.occurredAt)} UTC`;
   const rows: Array<[string, string]> = [
+    ...userChosenNameRows(facts.detail),
     ["When", when],
     ["Device", facts.device],
     ["IP address", facts.ip ?? "unknown"],

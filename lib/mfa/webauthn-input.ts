@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { factorNameSchema } from "@/lib/mfa/factor-name";
 import { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
 
 /**
@@ -34,8 +35,7 @@ export const authenticationResponseSchema = z.object({
   authenticatorAttachment: z.string().max(32).optional(),
 });
 
-export const keyNameSchema = z
-  .string({ error: "Give the key a name, like “Blue YubiKey”." })
-  .trim()
-  .min(1, "Give the key a name, like “Blue YubiKey”.")
-  .max(KEY_NAME_MAX_LENGTH, `Use at most ${KEY_NAME_MAX_LENGTH} characters.`);
+export { FACTOR_NAME_CHARACTERS_MESSAGE, factorNameSchema } from "@/lib/mfa/factor-name";
+
+/** A security key's name: one line of printable text (lib/mfa/factor-name.ts), at most 64 characters. */
+export const keyNameSchema = factorNameSchema("Give the key a name, like “Blue YubiKey”.", KEY_NAME_MAX_LENGTH);

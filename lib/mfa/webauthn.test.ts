@@ -14,11 +14,19 @@ type WebAuthn = typeof import("./webauthn");
 type Users = typeof import("@/db/queries/users");
 let webauthn: WebAuthn;
 let users: Users;
+let client: typeof import("@/db/client");
 
 beforeAll(async () => {
   webauthn = await import("./webauthn");
   users = await import("@/db/queries/users");
+  client = await import("@/db/client");
 });
+
+const sqlite = () => {
+  client.getDb();
+  return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
+};
+const spentCount = () => (sqlite().prepare("SELECT count(*) AS n FROM webauthn_spent_challenges").get() as { n: number }).n;
 
 let userCount = 0;
 async function newUser() {
@@ -29,7 +37,7 @@ async function newUser() {
 
 async function register(userId: string, authenticator: SoftAuthenticator, binding = `session-${userId}`) {
   const options = await webauthn.createRegistrationOptions({ userId, email: `${userId}@example.test`, binding });
-  return webauthn.verifyRegistration({ userId, binding, name: "Key", response: authenticator.register(options.challenge) as never });
+  return webauthn.verifyRegistration({ userId, binding, name: "Key", response: authenticator.register(options.challenge, options.user.id) as never });
 }
 
 async function secondFactor(userId: string, authenticator: SoftAuthenticator, overrides: Parameters<SoftAuthenticator["authenticate"]>[1] = {}, binding = `session-${userId}`) {
@@ -57,7 +65,50 @@ describe("registration", () => {
     const user = await newUser();
     const options = await webauthn.createRegistrationOptions({ userId: user, email: "x@example.test", binding: "session-a" });
     const result = await webauthn.verifyRegistration({ userId: user, binding: "session-b", name: "Key", response: newKey().register(options.challenge) as never });
-    expect(result).toEqual({ ok: false, reason: "challenge" });
+    expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
+  });
+
+  it("refuses a challenge made for another user, even in the same session", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const options = await webauthn.createRegistrationOptions({ userId: alice, email: "a@example.test", binding: "session-shared" });
+    const result = await webauthn.verifyRegistration({ userId: bob, binding: "session-shared", name: "Key", response: newKey().register(options.challenge) as never });
+    expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
+  });
+
+  it("refuses an authentication challenge as a registration challenge (other purpose)", async () => {
+    const user = await newUser();
+    const options = await webauthn.createAuthenticationOptions({ purpose: "second_factor", binding: `session-${user}`, userId: user });
+    const result = await webauthn.verifyRegistration({ userId: user, binding: `session-${user}`, name: "Key", response: newKey().register(options.challenge) as never });
+    expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
+  });
+});
+
+describe("stateless challenges", () => {
+  it("writes nothing when a challenge is issued, one spent row when it is redeemed", async () => {
+    const user = await newUser();
+    const key = newKey(true);
+    await register(user, key);
+    const before = spentCount();
+    const options = await Promise.all(Array.from({ length: 20 }, (_, i) => webauthn.createAuthenticationOptions({ purpose: "passkey", binding: `attempt-page-${i}` })));
+    await webauthn.createRegistrationOptions({ userId: user, email: "x@example.test", binding: "session-z" });
+    expect(spentCount()).toBe(before);
+    const result = await webauthn.verifyAuthentication({ purpose: "passkey", binding: "attempt-page-3", response: key.authenticate(options[3]!.challenge) as never });
+    expect(result).toMatchObject({ ok: true, userId: user });
+    expect(spentCount()).toBe(before + 1);
+  });
+
+  it("lets exactly one of several concurrent redemptions of one answer through", async () => {
+    const user = await newUser();
+    const key = newKey();
+    await register(user, key);
+    const options = await webauthn.createAuthenticationOptions({ purpose: "second_factor", binding: `session-${user}`, userId: user });
+    const response = key.authenticate(options.challenge);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => webauthn.verifyAuthentication({ purpose: "second_factor", binding: `session-${user}`, userId: user, response: response as never })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual(Array(9).fill({ ok: false, reason: "challenge", challenge: "spent" }));
   });
 });
 
@@ -69,7 +120,7 @@ describe("authentication refusals", () => {
     const { response, result } = await secondFactor(user, key);
     expect(result).toMatchObject({ ok: true, userId: user, multiFactor: false });
     const replay = await webauthn.verifyAuthentication({ purpose: "second_factor", binding: `session-${user}`, userId: user, response: response as never });
-    expect(replay).toEqual({ ok: false, reason: "challenge" });
+    expect(replay).toEqual({ ok: false, reason: "challenge", challenge: "spent" });
   });
 
   it("refuses an expired challenge", async () => {
@@ -82,7 +133,28 @@ describe("authentication refusals", () => {
       purpose: "second_factor", binding: `session-${user}`, userId: user, now: later,
       response: key.authenticate(options.challenge) as never,
     });
-    expect(result).toEqual({ ok: false, reason: "challenge" });
+    expect(result).toEqual({ ok: false, reason: "challenge", challenge: "expired" });
+  });
+
+  it("refuses a second-factor challenge issued for another user", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const bobKey = newKey();
+    await register(bob, bobKey);
+    const options = await webauthn.createAuthenticationOptions({ purpose: "second_factor", binding: "session-shared", userId: alice });
+    const result = await webauthn.verifyAuthentication({ purpose: "second_factor", binding: "session-shared", userId: bob, response: bobKey.authenticate(options.challenge) as never });
+    expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
+  });
+
+  it("refuses a response to a challenge we never issued", async () => {
+    const user = await newUser();
+    const key = newKey();
+    await register(user, key);
+    const made = Buffer.alloc(60, 7).toString("base64url");
+    const result = await webauthn.verifyAuthentication({ purpose: "second_factor", binding: `session-${user}`, userId: user, response: key.authenticate(made) as never });
+    expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
+    const random = await webauthn.verifyAuthentication({ purpose: "second_factor", binding: `session-${user}`, userId: user, response: key.authenticate("c29tZS1jaGFsbGVuZ2U") as never });
+    expect(random).toEqual({ ok: false, reason: "challenge", challenge: "malformed" });
   });
 
   it("refuses an assertion made for another origin (phishing)", async () => {
@@ -138,8 +210,63 @@ describe("passkey sign-in", () => {
     const key = newKey(false);
     await register(user, key);
     const options = await webauthn.createAuthenticationOptions({ purpose: "passkey", binding: "attempt-2" });
-    const result = await webauthn.verifyAuthentication({ purpose: "passkey", binding: "attempt-2", response: key.authenticate(options.challenge) as never });
-    expect(result.ok).toBe(false);
+    const result = await webauthn.verifyAuthentication({ purpose: "passkey", binding: "attempt-2", response: key.authenticate(options.challenge, { userHandle: webauthn.userHandleOf(user) }) as never });
+    // The authenticator didn't verify the user, which a passkey sign-in requires.
+    expect(result).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("refuses a key registered as non-discoverable, even when it verifies the user", async () => {
+    const user = await newUser();
+    const key = new SoftAuthenticator({ origin: ORIGIN, rpId: "localhost", passkey: true, discoverable: false });
+    expect(await register(user, key)).toMatchObject({ ok: true, credential: { isPasskey: false } });
+    const options = await webauthn.createAuthenticationOptions({ purpose: "passkey", binding: "attempt-8" });
+    const result = await webauthn.verifyAuthentication({ purpose: "passkey", binding: "attempt-8", response: key.authenticate(options.challenge) as never });
+    expect(result).toMatchObject({ ok: false, reason: "not_passkey", credential: { id: key.id } });
+  });
+
+  it("refuses a response whose user handle names another account (WebAuthn §7.2 step 6)", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const key = newKey(true);
+    await register(alice, key);
+    const options = await webauthn.createAuthenticationOptions({ purpose: "passkey", binding: "attempt-5" });
+    const result = await webauthn.verifyAuthentication({
+      purpose: "passkey", binding: "attempt-5",
+      response: key.authenticate(options.challenge, { userHandle: webauthn.userHandleOf(bob) }) as never,
+    });
+    expect(result).toEqual({ ok: false, reason: "user_handle" });
+  });
+
+  it("refuses a passkey sign-in response without a user handle", async () => {
+    const user = await newUser();
+    const key = newKey(true);
+    await register(user, key);
+    const options = await webauthn.createAuthenticationOptions({ purpose: "passkey", binding: "attempt-6" });
+    const result = await webauthn.verifyAuthentication({ purpose: "passkey", binding: "attempt-6", response: key.authenticate(options.challenge, { userHandle: null }) as never });
+    expect(result).toEqual({ ok: false, reason: "user_handle" });
+  });
+
+  it("re-authenticates with the signed-in user's passkeys only", async () => {
+    const alice = await newUser();
+    const mallory = await newUser();
+    const alicePasskey = newKey(true);
+    const aliceKey = newKey(false);
+    const malloryPasskey = newKey(true);
+    await register(alice, alicePasskey);
+    await register(alice, aliceKey);
+    await register(mallory, malloryPasskey);
+    const binding = `session-${alice}`;
+    const options = await webauthn.createAuthenticationOptions({ purpose: "passkey", binding, userId: alice });
+    expect(options.allowCredentials?.map((c) => c.id)).toEqual([alicePasskey.id]);
+    const wrong = await webauthn.verifyAuthentication({ purpose: "passkey", binding, userId: alice, response: malloryPasskey.authenticate(options.challenge) as never });
+    expect(wrong).toEqual({ ok: false, reason: "wrong_user" });
+    const again = await webauthn.createAuthenticationOptions({ purpose: "passkey", binding, userId: alice });
+    const right = await webauthn.verifyAuthentication({ purpose: "passkey", binding, userId: alice, response: alicePasskey.authenticate(again.challenge) as never });
+    expect(right).toMatchObject({ ok: true, userId: alice, multiFactor: true });
+    // A sign-in challenge (nobody known, bound to an attempt cookie) is not a re-authentication's.
+    const signIn = await webauthn.createAuthenticationOptions({ purpose: "passkey", binding });
+    const mixed = await webauthn.verifyAuthentication({ purpose: "passkey", binding, userId: alice, response: alicePasskey.authenticate(signIn.challenge) as never });
+    expect(mixed).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
   });
 
   it("refuses a challenge bound to another sign-in attempt", async () => {
@@ -148,6 +275,15 @@ describe("passkey sign-in", () => {
     await register(user, key);
     const options = await webauthn.createAuthenticationOptions({ purpose: "passkey", binding: "attempt-3" });
     const result = await webauthn.verifyAuthentication({ purpose: "passkey", binding: "attempt-4", response: key.authenticate(options.challenge) as never });
-    expect(result).toEqual({ ok: false, reason: "challenge" });
+    expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
+  });
+
+  it("refuses a second-factor challenge presented as a passkey sign-in (other purpose)", async () => {
+    const user = await newUser();
+    const key = newKey(true);
+    await register(user, key);
+    const options = await webauthn.createAuthenticationOptions({ purpose: "second_factor", binding: "attempt-7", userId: user });
+    const result = await webauthn.verifyAuthentication({ purpose: "passkey", binding: "attempt-7", response: key.authenticate(options.challenge) as never });
+    expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
   });
 });

@@ -12,11 +12,9 @@ import {
 } from "@simplewebauthn/server";
 import { decodeClientDataJSON } from "@simplewebauthn/server/helpers";
 import {
-  consumeWebAuthnChallenge,
   deleteAllWebAuthnCredentials,
   findWebAuthnCredential,
   hasWebAuthnCredential,
-  insertWebAuthnChallenge,
   insertWebAuthnCredential,
   listWebAuthnCredentials,
   recordWebAuthnUse,
@@ -24,19 +22,25 @@ import {
 } from "@/db/queries/webauthn";
 import { isMultiFactorWebAuthn } from "@/lib/auth/aal";
 import { getConfig } from "@/lib/config";
-import { sha256Hex } from "@/lib/crypto/hash";
+import { constantTimeEqual } from "@/lib/crypto/hash";
+import {
+  CHALLENGE_TTL_SECONDS,
+  redeemChallenge,
+  sealChallenge,
+  type CeremonyPurpose,
+  type ChallengeRefusal,
+  type ChallengeScope,
+} from "@/lib/mfa/webauthn-challenge";
 import type { SecondFactorMethod } from "@/lib/mfa/types";
 
 /**
- * WebAuthn ceremonies with @simplewebauthn/server v14. Challenges are made and kept on the server,
- * bound to the session (registration, second factor) or to the browser's sign-in attempt
- * (passkey), expire after 5 minutes and are consumed by their first use. RP ID and origin come
- * from APP_ORIGIN.
+ * WebAuthn ceremonies with @simplewebauthn/server v14. Challenges are stateless and bound
+ * (lib/mfa/webauthn-challenge.ts): to the session (registration, second factor, re-authentication)
+ * or to the browser's sign-in attempt (passkey sign-in), and to the user when one is known; they
+ * expire after 5 minutes and are spent by their first use. RP ID and origin come from APP_ORIGIN.
  */
-export const CHALLENGE_TTL_SECONDS = 5 * 60;
+export { CHALLENGE_TTL_SECONDS, type CeremonyPurpose };
 export { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
-
-export type CeremonyPurpose = "register" | "second_factor" | "passkey";
 
 export const webauthnMethod: SecondFactorMethod = {
   id: "webauthn",
@@ -50,30 +54,28 @@ function relyingParty() {
   return { rpID: config.rpId, rpName: config.APP_NAME, origin: config.origin.origin };
 }
 
-async function storeChallenge(challenge: string, purpose: CeremonyPurpose, binding: string, userId: string | null) {
-  const now = new Date();
-  await insertWebAuthnChallenge(
-    {
-      challenge,
-      purpose,
-      bindingHash: sha256Hex(binding),
-      userId,
-      expiresAt: new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000),
-    },
-    now,
-  );
+/** What WebAuthn signs: the challenge bytes (the options carry them as base64url). */
+function issueChallenge(scope: ChallengeScope): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.from(sealChallenge(scope), "base64url"));
 }
 
-/** Reads the challenge the browser signed, and consumes our copy of it (single use). */
-async function takeChallenge(clientDataJSON: string, purpose: CeremonyPurpose, binding: string, now: Date) {
-  let challenge: string;
+type TakenChallenge = { ok: true; challenge: string } | { ok: false; refusal: ChallengeRefusal };
+
+/** Reads the challenge the browser signed, checks it was issued for this scope, and spends it. */
+async function takeChallenge(clientDataJSON: unknown, scope: ChallengeScope, now: Date): Promise<TakenChallenge> {
+  let challenge: unknown;
   try {
-    challenge = decodeClientDataJSON(clientDataJSON).challenge;
+    challenge = decodeClientDataJSON(clientDataJSON as string).challenge;
   } catch {
-    return undefined;
+    return { ok: false, refusal: "malformed" };
   }
-  if (typeof challenge !== "string" || challenge.length > 256) return undefined;
-  return consumeWebAuthnChallenge(challenge, purpose, sha256Hex(binding), now);
+  const redeemed = await redeemChallenge(challenge, scope, now);
+  return redeemed.ok ? { ok: true, challenge: challenge as string } : { ok: false, refusal: redeemed.reason };
+}
+
+/** The user handle registration gives the authenticator (userID), as a response carries it. */
+export function userHandleOf(userId: string): string {
+  return Buffer.from(userId, "utf8").toString("base64url");
 }
 
 const parseTransports = (json: string) => JSON.parse(json) as AuthenticatorTransport[];
@@ -97,14 +99,15 @@ export async function createRegistrationOptions(input: {
     // Discoverable + user verification when the authenticator can: such a credential is a passkey.
     authenticatorSelection: { residentKey: "preferred", userVerification: "preferred" },
     extensions: { credProps: true },
+    challenge: issueChallenge({ purpose: "register", binding: input.binding, userId: input.userId }),
   });
-  await storeChallenge(options.challenge, "register", input.binding, input.userId);
   return options;
 }
 
 export type RegistrationOutcome =
   | { ok: true; credential: WebAuthnCredentialRow }
-  | { ok: false; reason: "challenge" | "invalid" | "duplicate" };
+  | { ok: false; reason: "challenge"; challenge: ChallengeRefusal }
+  | { ok: false; reason: "invalid" | "duplicate" };
 
 export async function verifyRegistration(input: {
   userId: string;
@@ -114,14 +117,14 @@ export async function verifyRegistration(input: {
   now?: Date;
 }): Promise<RegistrationOutcome> {
   const now = input.now ?? new Date();
-  const challenge = await takeChallenge(input.response?.response?.clientDataJSON, "register", input.binding, now);
-  if (!challenge || challenge.userId !== input.userId) return { ok: false, reason: "challenge" };
+  const taken = await takeChallenge(input.response?.response?.clientDataJSON, { purpose: "register", binding: input.binding, userId: input.userId }, now);
+  if (!taken.ok) return { ok: false, reason: "challenge", challenge: taken.refusal };
   const { rpID, origin } = relyingParty();
   let verification;
   try {
     verification = await verifyRegistrationResponse({
       response: input.response,
-      expectedChallenge: challenge.challenge,
+      expectedChallenge: taken.challenge,
       expectedOrigin: origin,
       expectedRPID: rpID,
       requireUserVerification: false,
@@ -152,31 +155,35 @@ export async function verifyRegistration(input: {
   return { ok: true, credential };
 }
 
-/** Options for a second factor (the user's credentials) or a passkey sign-in (any discoverable one). */
+/**
+ * Options for a second factor (the user's credentials), a passkey re-authentication (the user's
+ * passkeys) or a passkey sign-in (any discoverable credential: nobody is known yet).
+ */
 export async function createAuthenticationOptions(input: {
   purpose: Exclude<CeremonyPurpose, "register">;
   binding: string;
   userId?: string;
 }): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const { rpID } = relyingParty();
-  const allowCredentials =
-    input.purpose === "second_factor" && input.userId
-      ? (await listWebAuthnCredentials(input.userId)).map((c) => ({ id: c.id, transports: parseTransports(c.transports) }))
-      : undefined;
-  const options = await generateAuthenticationOptions({
+  const allowed = input.userId
+    ? (await listWebAuthnCredentials(input.userId)).filter((c) => input.purpose === "second_factor" || c.isPasskey)
+    : [];
+  return generateAuthenticationOptions({
     rpID,
-    allowCredentials,
+    allowCredentials: allowed.length > 0 ? allowed.map((c) => ({ id: c.id, transports: parseTransports(c.transports) })) : undefined,
     timeout: CHALLENGE_TTL_SECONDS * 1000,
     // A passkey sign-in replaces password + second factor: it must verify the user.
     userVerification: input.purpose === "passkey" ? "required" : "preferred",
+    challenge: issueChallenge({ purpose: input.purpose, binding: input.binding, userId: input.userId ?? null }),
   });
-  await storeChallenge(options.challenge, input.purpose, input.binding, input.userId ?? null);
-  return options;
 }
+
+export type AuthenticationRefusal = "invalid" | "unknown_credential" | "wrong_user" | "user_handle" | "counter" | "not_passkey";
 
 export type AuthenticationOutcome =
   | { ok: true; userId: string; credential: WebAuthnCredentialRow; multiFactor: boolean }
-  | { ok: false; reason: "challenge" | "invalid" | "unknown_credential" | "wrong_user" | "counter" | "not_passkey"; credential?: WebAuthnCredentialRow };
+  | { ok: false; reason: "challenge"; challenge: ChallengeRefusal; credential?: undefined }
+  | { ok: false; reason: AuthenticationRefusal; credential?: WebAuthnCredentialRow };
 
 /**
  * Signature counter policy (WebAuthn §6.1.1): a counter that doesn't move past the stored one,
@@ -187,26 +194,41 @@ export function counterRegressed(stored: number, received: number): boolean {
   return (stored > 0 || received > 0) && received <= stored;
 }
 
+/**
+ * The user handle check of WebAuthn §7.2 step 6: when nobody was identified before the ceremony (a
+ * passkey sign-in), the response must carry a user handle; whenever it carries one, it must be the
+ * credential owner's. A discoverable credential names its account: one that names another account
+ * than the credential's row is refused, not silently signed in as the row's owner.
+ */
+function userHandleMatches(received: unknown, owner: string, userKnownBefore: boolean): boolean {
+  if (received === undefined || received === null || received === "") return userKnownBefore;
+  return typeof received === "string" && constantTimeEqual(received, userHandleOf(owner));
+}
+
 export async function verifyAuthentication(input: {
   purpose: Exclude<CeremonyPurpose, "register">;
   binding: string;
   response: AuthenticationResponseJSON;
-  /** For a second factor: the signed-in user the credential must belong to. */
+  /** The signed-in user the credential must belong to (second factor, re-authentication). */
   userId?: string;
   now?: Date;
 }): Promise<AuthenticationOutcome> {
   const now = input.now ?? new Date();
-  const challenge = await takeChallenge(input.response?.response?.clientDataJSON, input.purpose, input.binding, now);
-  if (!challenge || (input.userId !== undefined && challenge.userId !== input.userId)) return { ok: false, reason: "challenge" };
+  const scope = { purpose: input.purpose, binding: input.binding, userId: input.userId ?? null };
+  const taken = await takeChallenge(input.response?.response?.clientDataJSON, scope, now);
+  if (!taken.ok) return { ok: false, reason: "challenge", challenge: taken.refusal };
   const credential = typeof input.response.id === "string" ? await findWebAuthnCredential(input.response.id) : undefined;
   if (!credential) return { ok: false, reason: "unknown_credential" };
   if (input.userId !== undefined && credential.userId !== input.userId) return { ok: false, reason: "wrong_user" };
+  if (!userHandleMatches(input.response.response.userHandle, credential.userId, input.userId !== undefined)) {
+    return { ok: false, reason: "user_handle" };
+  }
   const { rpID, origin } = relyingParty();
   let verification;
   try {
     verification = await verifyAuthenticationResponse({
       response: input.response,
-      expectedChallenge: challenge.challenge,
+      expectedChallenge: taken.challenge,
       expectedOrigin: origin,
       expectedRPID: rpID,
       // Our own counter policy below, so a regression can be told apart from a bad signature.

@@ -1,5 +1,6 @@
 import type { SecurityEventType } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
+import { toPrintableLine } from "@/lib/mfa/factor-name";
 
 /** How each security event reads to the account's owner. */
 export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
@@ -64,4 +65,22 @@ export function describeLogEntry(
   // Operator events already say who did them (the actor column, which no request can set); the
   // tool is not the user's device.
   return actor === "operator" ? `${what}${times}` : `${what}${times} from ${describeDevice(userAgent)}`;
+}
+
+/**
+ * Names the user chose (a security key's name), by the detail field that carries them. Whoever adds
+ * a factor picks its name, possibly an intruder, so a name is shown only in a labelled row of its
+ * own ("Key name: …"), in the log and in every mail, and never inside one of our sentences: a key
+ * named `Backup". Added by support, no action needed. "` must not read as our reassurance.
+ */
+const USER_CHOSEN_NAME_LABELS: Record<string, string> = {
+  key: "Key name",
+};
+
+/** The user-chosen names in an event's detail, as [label, value] rows, each one line of text. */
+export function userChosenNameRows(detail: Record<string, unknown>): Array<[label: string, value: string]> {
+  return Object.entries(USER_CHOSEN_NAME_LABELS).flatMap(([field, label]) => {
+    const value = detail[field];
+    return typeof value === "string" && value.length > 0 ? [[label, toPrintableLine(value)] as [string, string]] : [];
+  });
 }

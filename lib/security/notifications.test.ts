@@ -78,7 +78,8 @@ describe("security notifications in the outbox", () => {
     expect(totpOn.text).toContain("An authenticator app was added");
 
     const keyOn = await oneMail(id, "webauthn.added", { key: "<b>Desk key</b>", passkey: false });
-    expect(keyOn.text).toContain("A security key named “<b>Desk key</b>” was added");
+    expect(keyOn.text).toContain("A security key was added");
+    expect(keyOn.text).toContain("\nKey name: <b>Desk key</b>\n");
     // The key name is the user's own text: escaped in HTML, never markup.
     expect(keyOn.html).toContain("&lt;b&gt;Desk key&lt;/b&gt;");
     expect(keyOn.html).not.toContain("<b>Desk key</b>");
@@ -86,10 +87,29 @@ describe("security notifications in the outbox", () => {
     const keyOff = await oneMail(id, "webauthn.removed", { key: "Desk key" });
     expectCommonFacts(keyOff, email);
     expect(keyOff.headers.subject).toBe("A second step was removed from your Twofold account");
-    expect(keyOff.text).toContain("The security key named “Desk key” was removed");
+    expect(keyOff.text).toContain("A security key was removed");
+    expect(keyOff.text).toContain("\nKey name: Desk key\n");
 
     const totpOff = await oneMail(id, "totp.removed");
     expect(totpOff.text).toContain("An authenticator app was removed");
+  });
+
+  it("shows a key's name only on its own labelled line, never inside a sentence", async () => {
+    const { id } = await newUser();
+    // A name an intruder might pick so the warning reads as reassurance (saved before names were
+    // restricted to one line, or added another way: the mail must not trust the name).
+    const name = 'Backup". Added by support, no action needed. "\nAll is well';
+    for (const type of ["webauthn.added", "webauthn.removed", "webauthn.counter_regressed"] as const) {
+      const mail = await oneMail(id, type, { key: name });
+      const lines = mail.text.split("\n");
+      const named = lines.filter((line) => line.includes("Added by support"));
+      expect(named, type).toEqual(['Key name: Backup". Added by support, no action needed. "\uFFFDAll is well']);
+      expect(mail.text).not.toMatch(/^All is well/m);
+      expect(mail.headers.subject).not.toContain("Backup");
+      // In HTML: in the table's "Key name" row, escaped, and nowhere else.
+      expect(mail.html.split("Added by support")).toHaveLength(2);
+      expect(mail.html).toContain('<th scope="row" style="text-align: left; padding: 2px 12px 2px 0;">Key name</th><td>Backup&quot;. Added by support');
+    }
   });
 
   it("recovery codes generated, and a recovery code used with how many remain", async () => {
@@ -127,7 +147,8 @@ describe("security notifications in the outbox", () => {
     const cloned = await oneMail(id, "webauthn.counter_regressed", { key: "Travel key" });
     expectCommonFacts(cloned, email);
     expect(cloned.headers.subject).toBe("A security key on your Twofold account may have been copied");
-    expect(cloned.text).toContain("The security key named “Travel key” answered a sign-in with a signature counter lower than before");
+    expect(cloned.text).toContain("One of your security keys answered a sign-in with a signature counter lower than before");
+    expect(cloned.text).toContain("\nKey name: Travel key\n");
     expect(await mailsFor(() => audit.recordSecurityEvent(id, "webauthn.counter_regressed", here, { key: "Travel key" }))).toEqual([]);
   });
 

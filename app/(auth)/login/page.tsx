@@ -33,7 +33,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       >
         <SignInForm returnTo={returnTo} fixedEmail={access.session.email} />
         <Divider />
-        <PasskeySignIn returnTo={returnTo} />
+        <PasskeySignIn returnTo={returnTo} mode="reauth" />
       </AuthCard>
     );
   }
@@ -45,7 +45,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
     >
       <SignInForm returnTo={returnTo} />
       <Divider />
-      <PasskeySignIn returnTo={returnTo} />
+      <PasskeySignIn returnTo={returnTo} mode="sign_in" />
     </AuthCard>
   );
 }

@@ -1,45 +1,84 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { completePasskeySignIn } from "@/lib/auth/passkey-sign-in";
+import { getAccess } from "@/lib/auth/guards";
+import { completePasskeySignIn, PASSKEY_MODES, type PasskeyMode } from "@/lib/auth/passkey-sign-in";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { readSessionFromCookie, signInAttemptBinding } from "@/lib/auth/session";
 import { createAuthenticationOptions, verifyAuthentication } from "@/lib/mfa/webauthn";
 import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { recordSecurityEvent } from "@/lib/security/audit";
-import { getClientContext } from "@/lib/security/client";
+import { getClientContext, ipBucketKey } from "@/lib/security/client";
 import { formatWait } from "@/lib/security/rate-limit-policy";
 import { spendAttempt } from "@/lib/security/rate-limit";
 import type { FormState } from "@/components/ui/form-state";
 
 export type BeginPasskeyResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
 
-export async function beginPasskeySignIn(): Promise<BeginPasskeyResult> {
-  const binding = (await signInAttemptBinding({ create: true }))!;
-  return { ok: true, options: await createAuthenticationOptions({ purpose: "passkey", binding }) };
-}
+const modeSchema = z.enum(PASSKEY_MODES);
 
 const PASSKEY_MESSAGES = {
   failed: "That passkey couldn't be used to sign in. Try again, or sign in with your password.",
   not_passkey: "This key can only be used after your password. Sign in with your password first.",
+  signed_out: "You're no longer signed in. Sign in again to continue.",
+  wrong_account: "That passkey belongs to another account. Use a passkey of the account you're signed in to.",
+  raced: "Your session changed while this was checked. Please try again.",
 } as const;
 
-export async function finishPasskeySignIn(response: unknown, returnTo: unknown): Promise<FormState> {
+/**
+ * The ceremony's scope. A sign-in has nobody yet: its challenge is bound to the browser's sign-in
+ * attempt cookie. A re-authentication is bound to the signed-in session and its user, so only that
+ * account's passkeys are offered and accepted.
+ */
+async function scopeFor(mode: PasskeyMode, create: boolean): Promise<{ binding: string; userId?: string } | null> {
+  if (mode === "reauth") {
+    const access = await getAccess();
+    return access.kind === "signed_in" ? { binding: access.session.id, userId: access.session.userId } : null;
+  }
+  const binding = await signInAttemptBinding({ create });
+  return binding ? { binding } : null;
+}
+
+/**
+ * Issues a challenge. Stateless (nothing is written), so a page view that asks for one, as
+ * /login does for passkey autofill, costs nothing and needs no rate limit.
+ */
+export async function beginPasskeySignIn(mode: unknown): Promise<BeginPasskeyResult> {
+  const parsedMode = modeSchema.safeParse(mode);
+  if (!parsedMode.success) return { ok: false, message: PASSKEY_MESSAGES.failed };
+  const scope = await scopeFor(parsedMode.data, true);
+  if (!scope) return { ok: false, message: PASSKEY_MESSAGES.signed_out };
+  return { ok: true, options: await createAuthenticationOptions({ purpose: "passkey", ...scope }) };
+}
+
+export async function finishPasskeySignIn(response: unknown, returnTo: unknown, mode: unknown): Promise<FormState> {
   const client = await getClientContext();
-  const binding = await signInAttemptBinding({ create: false });
+  const parsedMode = modeSchema.safeParse(mode);
   const parsed = authenticationResponseSchema.safeParse(response);
-  if (!binding || !parsed.success) return { message: PASSKEY_MESSAGES.failed };
+  if (!parsedMode.success || !parsed.success) return { message: PASSKEY_MESSAGES.failed };
+  const scope = await scopeFor(parsedMode.data, false);
+  if (!scope) return { message: parsedMode.data === "reauth" ? PASSKEY_MESSAGES.signed_out : PASSKEY_MESSAGES.failed };
   // Signatures can't be guessed, but each attempt costs work: same per-IP budget as passwords.
-  const limit = await spendAttempt("signInIp", client.ip ?? "unknown");
+  const limit = await spendAttempt("signInIp", ipBucketKey(client.ip));
   if (!limit.allowed) return { message: `Too many sign-in attempts. Try again in ${formatWait(limit.reason === "throttled" ? limit.retryAfterSeconds : 3600)}.` };
-  const outcome = await verifyAuthentication({ purpose: "passkey", binding, response: parsed.data as never });
+  const outcome = await verifyAuthentication({ purpose: "passkey", ...scope, response: parsed.data as never });
   if (!outcome.ok) {
-    if (outcome.credential && outcome.reason === "counter") {
+    if (outcome.reason === "counter" && outcome.credential) {
       await recordSecurityEvent(outcome.credential.userId, "webauthn.counter_regressed", client, { key: outcome.credential.name });
     }
-    return { message: outcome.reason === "not_passkey" ? PASSKEY_MESSAGES.not_passkey : PASSKEY_MESSAGES.failed };
+    if (outcome.reason === "not_passkey") return { message: PASSKEY_MESSAGES.not_passkey };
+    if (outcome.reason === "wrong_user") return { message: PASSKEY_MESSAGES.wrong_account };
+    return { message: PASSKEY_MESSAGES.failed };
   }
-  await completePasskeySignIn(outcome.userId, await readSessionFromCookie(), client, outcome.credential.name);
+  const completed = await completePasskeySignIn({
+    mode: parsedMode.data,
+    userId: outcome.userId,
+    existing: await readSessionFromCookie(),
+    client,
+    credentialName: outcome.credential.name,
+  });
+  if (!completed.ok) return { message: PASSKEY_MESSAGES[completed.reason] };
   redirect(safeReturnTo(returnTo));
 }

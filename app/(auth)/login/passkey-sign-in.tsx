@@ -1,49 +1,67 @@
 "use client";
 
 import { browserSupportsWebAuthnAutofill, startAuthentication, WebAuthnAbortService } from "@simplewebauthn/browser";
-import { useEffect, useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { ceremonyErrorMessage } from "@/components/webauthn/ceremony";
 import { FormAlert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/submit-button";
+import type { PasskeyMode } from "@/lib/auth/passkey-sign-in";
 import { beginPasskeySignIn, finishPasskeySignIn } from "./passkey-actions";
 
 /**
  * "Sign in with a passkey", plus browser autofill of passkeys on the email field (conditional
  * mediation) where supported: the browser offers saved passkeys as the user focuses the field.
+ * `mode` says what the page is for; only "reauth" (/login?refresh=true) re-authenticates the
+ * session, and it has no autofill (the email is fixed, and a re-authentication must be asked for).
  */
-export function PasskeySignIn({ returnTo }: { returnTo: string }) {
+export function PasskeySignIn({ returnTo, mode }: { returnTo: string; mode: PasskeyMode }) {
   const [message, setMessage] = useState<string>();
   const [pending, startTransition] = useTransition();
+  // One answer goes to the server at a time, and none after one succeeded (the page is leaving).
+  const answering = useRef(false);
 
   async function finish(response: Awaited<ReturnType<typeof startAuthentication>>) {
-    const result = await finishPasskeySignIn(response, returnTo);
-    if (result?.message) setMessage(result.message);
+    if (answering.current) return;
+    answering.current = true;
+    try {
+      const result = await finishPasskeySignIn(response, returnTo, mode);
+      if (result?.message) {
+        answering.current = false;
+        setMessage(result.message);
+      }
+    } catch (error) {
+      answering.current = false;
+      throw error;
+    }
   }
 
   useEffect(() => {
-    let cancelled = false;
+    if (mode !== "sign_in") return;
+    // One conditional ceremony per page view: a cleanup (unmount, or React's development
+    // re-run) aborts it, and an aborted run never answers.
+    let active = true;
     (async () => {
-      if (!(await browserSupportsWebAuthnAutofill())) return;
+      if (!(await browserSupportsWebAuthnAutofill()) || !active) return;
       try {
-        const begun = await beginPasskeySignIn();
-        if (cancelled || !begun.ok) return;
+        const begun = await beginPasskeySignIn(mode);
+        if (!active || !begun.ok) return;
         const response = await startAuthentication({ optionsJSON: begun.options, useBrowserAutofill: true });
-        if (!cancelled) startTransition(() => finish(response));
+        if (active) startTransition(() => finish(response));
       } catch {
         // Autofill is a convenience: aborted or unavailable is not an error worth showing.
       }
     })();
     return () => {
-      cancelled = true;
+      active = false;
       WebAuthnAbortService.cancelCeremony();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [mode]);
 
   function signIn() {
     startTransition(async () => {
       setMessage(undefined);
-      const begun = await beginPasskeySignIn();
+      const begun = await beginPasskeySignIn(mode);
       if (!begun.ok) {
         setMessage(begun.message);
         return;

@@ -1,6 +1,6 @@
 import { Time } from "@/components/ui/time";
 import { formatRelativeTime } from "@/lib/relative-time";
-import { describeLogEntry } from "@/lib/security/event-labels";
+import { describeLogEntry, userChosenNameRows } from "@/lib/security/event-labels";
 
 export interface LogEvent {
   id: number;
@@ -23,6 +23,9 @@ export function SecurityLogList({ events, label, now = new Date() }: { events: L
           <p className="break-words font-medium text-slate-900">
             {describeLogEntry(event.type, event.detail, event.userAgent, event.actor, event.repeatCount)}, {formatRelativeTime(event.createdAt, now)}
           </p>
+          {userChosenNameRows(event.detail).map(([label, value]) => (
+            <p key={label} className="break-words text-slate-600">{label}: {value}</p>
+          ))}
           <p className="break-words text-slate-600">
             <Time value={event.createdAt} /> · {event.ip ? `IP ${event.ip}` : "IP unknown"}
           </p>
