@@ -1,6 +1,5 @@
 import "server-only";
 import {
-  deleteExpiredSpentChallenges,
   deleteFailedMailsBefore,
   deleteIdleCounters,
   deleteSecurityEventsBefore,
@@ -9,6 +8,7 @@ import {
   trimSecurityEventsPerAccount,
 } from "@/db/queries/housekeeping";
 import { deleteExpiredSessions } from "@/db/queries/sessions";
+import { deleteExpiredSpentChallenges } from "@/db/queries/webauthn";
 import { SECOND_FACTOR_STEP_MAX_AGE_SECONDS } from "@/lib/auth/aal";
 import { getConfig } from "@/lib/config";
 import { RATE_LIMITS, type RateLimitName } from "@/lib/security/rate-limit";

@@ -1,16 +1,13 @@
 import "server-only";
 import { and, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { mailOutbox, rateLimits, securityEvents, webauthnSpentChallenges } from "@/db/schema";
+import { mailOutbox, rateLimits, securityEvents } from "@/db/schema";
 
 /**
- * The pruning statements of the housekeeping job (lib/housekeeping.ts). Each deletes through an
- * index on the column it compares, so a run costs the rows it removes, not a table scan.
+ * The pruning statements of the housekeeping job (lib/housekeeping.ts), but for spent WebAuthn
+ * challenges (db/queries/webauthn.ts, beside the statement that spends them). Each deletes through
+ * an index on the column it compares, so a run costs the rows it removes, not a table scan.
  */
-
-export async function deleteExpiredSpentChallenges(now: Date): Promise<number> {
-  return getDb().delete(webauthnSpentChallenges).where(lte(webauthnSpentChallenges.expiresAt, now)).run().changes;
-}
 
 /** A windowed counter whose window and lock are both over no longer decides anything. */
 export async function deleteStaleWindowCounters(bucket: string, windowStartedBefore: Date, now: Date): Promise<number> {
