@@ -1,11 +1,6 @@
 import "server-only";
-import { deleteSession } from "@/db/queries/sessions";
-import { meetsAal, isPrivileged, secondFactorStepOpen, type Aal, type AuthMethod } from "@/lib/auth/aal";
-import {
-  createSession,
-  recordAuthenticationStep,
-  type Session,
-} from "@/lib/auth/session";
+import { meetsAal, isPrivileged, secondFactorStepOpen, type Aal } from "@/lib/auth/aal";
+import { recordAuthenticationStep, type Session } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
 import { availableAal } from "@/lib/mfa";
 import type { SecondFactorMethodId, VerifyOutcome } from "@/lib/mfa/types";
@@ -15,8 +10,8 @@ import { formatWait } from "@/lib/security/rate-limit-policy";
 import { reachedAlert, refundAttempt, resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
 
 /**
- * The sign-in flow's steps, in one place: what a first factor does to a browser's session, how a
- * second factor completes it, and what a request may reach in each state.
+ * The sign-in flow's steps: what a request may reach in each state, and how a second factor
+ * completes a sign-in (first factors end in lib/auth/first-factor.ts).
  */
 
 export type Access =
@@ -43,32 +38,6 @@ export function mayCompleteSecondFactor(access: Access, now = new Date()): acces
     return session.authenticatedAt === null ? secondFactorStepOpen(session.secondFactorDueSince, now) : true;
   }
   return access.availableAal === "aal2" && secondFactorStepOpen(session.secondFactorDueSince, now);
-}
-
-/**
- * A first factor succeeded in this browser. If the browser already holds a session of the same
- * user, this is a re-authentication: it is appended to that session (token rotated). Otherwise a
- * new session starts (any session of another user in this browser ends). Returns the cookie token.
- */
-export async function completeFirstFactor(
-  userId: string,
-  method: Extract<AuthMethod, "password" | "oidc">,
-  existing: Session | null,
-  client: ClientContext,
-): Promise<string> {
-  const complete = (await availableAal(userId)) === "aal1";
-  if (existing && existing.userId === userId) {
-    const token = await recordAuthenticationStep(existing, { method, effect: complete ? "complete" : "first_factor" });
-    if (token) {
-      await recordSecurityEvent(userId, "reauth.succeeded", client, { method, second_factor_due: !complete });
-      return token;
-    }
-  } else if (existing) {
-    await deleteSession(existing.id);
-  }
-  const token = await createSession({ userId, method, complete, client });
-  await recordSecurityEvent(userId, "signin.succeeded", client, { method, second_factor_due: !complete });
-  return token;
 }
 
 export type SecondFactorResult = { ok: true } | { ok: false; message: string };

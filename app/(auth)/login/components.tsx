@@ -13,6 +13,8 @@ export function SignInForm({ returnTo, fixedEmail }: { returnTo: string; fixedEm
     <form action={formAction} className="space-y-4" noValidate>
       <FormAlert message={state.message} />
       <input type="hidden" name="return_to" value={returnTo} />
+      {/* The re-authentication page (a fixed email) appends to the session; a sign-in starts one. */}
+      <input type="hidden" name="mode" value={fixedEmail ? "reauth" : "sign_in"} />
       <Field label="Email" name="email" type="email" required maxLength={254}
         autoComplete={fixedEmail ? "username" : "username webauthn"}
         defaultValue={state.values?.email ?? fixedEmail} errors={state.errors?.email} />

@@ -1,3 +1,4 @@
+import type { PasswordCheck } from "@/lib/auth/password-sign-in";
 import { formatWait } from "@/lib/security/rate-limit-policy";
 
 /** Sign-in messages in one place. One message for wrong email and wrong password, on purpose. */
@@ -8,11 +9,11 @@ export const SIGN_IN_MESSAGES = {
   // Keyed by the email typed, so this reads the same whether or not the account exists.
   locked:
     "Password sign-in is paused for this email after too many wrong passwords. Sign in with a passkey if you have one, or contact support to unlock it.",
+  raced: "Your session changed while this was checked. Please try again.",
 } as const;
 
-export function signInMessage(code: string | undefined): string {
-  const throttled = /^throttled:(\d+)$/.exec(code ?? "");
-  if (throttled) return SIGN_IN_MESSAGES.throttled(Number(throttled[1]));
-  if (code === "locked") return SIGN_IN_MESSAGES.locked;
-  return code === "busy" ? SIGN_IN_MESSAGES.busy : SIGN_IN_MESSAGES.invalid;
+/** The words for why a password sign-in was refused (lib/auth/password-sign-in.ts says why). */
+export function passwordRefusalMessage(check: Extract<PasswordCheck, { ok: false }>): string {
+  if (check.reason === "throttled") return SIGN_IN_MESSAGES.throttled(check.retryAfterSeconds);
+  return SIGN_IN_MESSAGES[check.reason];
 }

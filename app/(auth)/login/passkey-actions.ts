@@ -4,9 +4,9 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { getAccess } from "@/lib/auth/guards";
-import { completePasskeySignIn, PASSKEY_MODES, type PasskeyMode } from "@/lib/auth/passkey-sign-in";
+import { completeFirstFactor, FIRST_FACTOR_MODES, type FirstFactorMode } from "@/lib/auth/first-factor";
 import { safeReturnTo } from "@/lib/auth/return-to";
-import { readSessionFromCookie, signInAttemptBinding } from "@/lib/auth/session";
+import { signInAttemptBinding } from "@/lib/auth/session";
 import { createAuthenticationOptions, verifyAuthentication } from "@/lib/mfa/webauthn";
 import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { recordSecurityEvent } from "@/lib/security/audit";
@@ -17,7 +17,7 @@ import type { FormState } from "@/components/ui/form-state";
 
 export type BeginPasskeyResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
 
-const modeSchema = z.enum(PASSKEY_MODES);
+const modeSchema = z.enum(FIRST_FACTOR_MODES);
 
 const PASSKEY_MESSAGES = {
   failed: "That passkey couldn't be used to sign in. Try again, or sign in with your password.",
@@ -32,7 +32,7 @@ const PASSKEY_MESSAGES = {
  * attempt cookie. A re-authentication is bound to the signed-in session and its user, so only that
  * account's passkeys are offered and accepted.
  */
-async function scopeFor(mode: PasskeyMode, create: boolean): Promise<{ binding: string; userId?: string } | null> {
+async function scopeFor(mode: FirstFactorMode, create: boolean): Promise<{ binding: string; userId?: string } | null> {
   if (mode === "reauth") {
     const access = await getAccess();
     return access.kind === "signed_in" ? { binding: access.session.id, userId: access.session.userId } : null;
@@ -72,13 +72,7 @@ export async function finishPasskeySignIn(response: unknown, returnTo: unknown, 
     if (outcome.reason === "wrong_user") return { message: PASSKEY_MESSAGES.wrong_account };
     return { message: PASSKEY_MESSAGES.failed };
   }
-  const completed = await completePasskeySignIn({
-    mode: parsedMode.data,
-    userId: outcome.userId,
-    existing: await readSessionFromCookie(),
-    client,
-    credentialName: outcome.credential.name,
-  });
-  if (!completed.ok) return { message: PASSKEY_MESSAGES[completed.reason] };
+  const completed = await completeFirstFactor(outcome.userId, { method: "passkey", credentialName: outcome.credential.name }, parsedMode.data, client);
+  if (completed.kind === "raced") return { message: PASSKEY_MESSAGES.raced };
   redirect(safeReturnTo(returnTo));
 }

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, useTransition } from "react";
 import { ceremonyErrorMessage } from "@/components/webauthn/ceremony";
 import { FormAlert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/submit-button";
-import type { PasskeyMode } from "@/lib/auth/passkey-sign-in";
+import type { FirstFactorMode } from "@/lib/auth/first-factor";
 import { beginPasskeySignIn, finishPasskeySignIn } from "./passkey-actions";
 
 /**
@@ -14,7 +14,7 @@ import { beginPasskeySignIn, finishPasskeySignIn } from "./passkey-actions";
  * `mode` says what the page is for; only "reauth" (/login?refresh=true) re-authenticates the
  * session, and it has no autofill (the email is fixed, and a re-authentication must be asked for).
  */
-export function PasskeySignIn({ returnTo, mode }: { returnTo: string; mode: PasskeyMode }) {
+export function PasskeySignIn({ returnTo, mode }: { returnTo: string; mode: FirstFactorMode }) {
   const [message, setMessage] = useState<string>();
   const [pending, startTransition] = useTransition();
   // One answer goes to the server at a time, and none after one succeeded (the page is leaving).

@@ -5,10 +5,9 @@ import { z } from "zod";
 import { insertUser } from "@/db/queries/users";
 import { emailSchema } from "@/lib/auth/credentials";
 import { BusyError } from "@/lib/auth/concurrency";
-import { completeFirstFactor } from "@/lib/auth/flow";
+import { completeFirstFactor } from "@/lib/auth/first-factor";
 import { hashPassword } from "@/lib/auth/password";
 import { checkNewPassword, PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
-import { readSessionFromCookie, setSessionCookie } from "@/lib/auth/session";
 import { randomId } from "@/lib/crypto/random";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext, ipBucketKey } from "@/lib/security/client";
@@ -56,7 +55,6 @@ export async function signUpAction(_previous: FormState, input: FormData): Promi
     return { errors: { email: ["An account with this email already exists. Sign in instead."] }, values: { email } };
   }
   await recordSecurityEvent(userId, "account.created", client);
-  const token = await completeFirstFactor(userId, "password", await readSessionFromCookie(), client);
-  await setSessionCookie(token);
+  await completeFirstFactor(userId, { method: "password" }, "sign_in", client);
   redirect("/");
 }
