@@ -3,12 +3,11 @@ import { deleteSession } from "@/db/queries/sessions";
 import { findUserById } from "@/db/queries/users";
 import type { AuthMethod } from "@/lib/auth/aal";
 import { accessFor } from "@/lib/auth/flow";
-import { clearPasswordFailures } from "@/lib/auth/password-sign-in";
 import { createSession, readSessionFromCookie, recordAuthenticationStep, setSessionCookie } from "@/lib/auth/session";
 import { availableAal } from "@/lib/mfa";
 import { recordSecurityEvent, type SecurityEventDetail } from "@/lib/security/audit";
-import { ipBucketKey, type ClientContext } from "@/lib/security/client";
-import { refundAttempt, resetAttempts } from "@/lib/security/rate-limit";
+import type { ClientContext } from "@/lib/security/client";
+import { passkeySucceeded } from "@/lib/security/rate-limit";
 
 /**
  * Where every first factor ends, whatever proved it: a password (lib/auth/password-sign-in.ts), a
@@ -83,10 +82,5 @@ export async function completeFirstFactor(
  * address its attempt back.
  */
 async function passkeyProvedOwner(userId: string, client: ClientContext): Promise<void> {
-  const user = await findUserById(userId);
-  await Promise.all([
-    user ? clearPasswordFailures(user.email) : undefined,
-    resetAttempts("secondFactorAccount", userId),
-    refundAttempt("signInIp", ipBucketKey(client.ip)),
-  ]);
+  await passkeySucceeded(userId, (await findUserById(userId))?.email, client);
 }

@@ -5,9 +5,9 @@ import { getConfig } from "@/lib/config";
 import { availableAal } from "@/lib/mfa";
 import type { SecondFactorMethodId, VerifyOutcome } from "@/lib/mfa/types";
 import { recordSecurityEvent } from "@/lib/security/audit";
-import { ipBucketKey, type ClientContext } from "@/lib/security/client";
+import type { ClientContext } from "@/lib/security/client";
 import { formatWait } from "@/lib/security/rate-limit-policy";
-import { reachedAlert, refundAttempt, resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
+import { reachedAlert, secondFactorSucceeded, spendSecondFactorAttempt } from "@/lib/security/rate-limit";
 
 /**
  * The sign-in flow's steps: what a request may reach in each state, and how a second factor
@@ -64,11 +64,7 @@ export async function attemptSecondFactor(
   client: ClientContext,
   verify: () => Promise<VerifyOutcome>,
 ): Promise<SecondFactorResult> {
-  const ipKey = ipBucketKey(client.ip);
-  const limit = await spendAttempts([
-    ["secondFactorAccount", session.userId],
-    ["secondFactorIp", ipKey],
-  ]);
+  const limit = await spendSecondFactorAttempt(session.userId, client);
   if (!limit.allowed) {
     if (limit.reason === "capped") {
       await recordSecurityEvent(session.userId, "second_factor.locked", client, { method });
@@ -86,7 +82,7 @@ export async function attemptSecondFactor(
     const message = method === "webauthn" && outcome.reason === "invalid" ? SECOND_FACTOR_MESSAGES.key_invalid : SECOND_FACTOR_MESSAGES[outcome.reason];
     return { ok: false, message };
   }
-  await Promise.all([resetAttempts("secondFactorAccount", session.userId), refundAttempt("secondFactorIp", ipKey)]);
+  await secondFactorSucceeded(session.userId, client);
   const token = await recordAuthenticationStep(session, { method, effect: "complete" });
   if (!token) return { ok: false, message: SECOND_FACTOR_MESSAGES.raced };
   await recordSecurityEvent(session.userId, "second_factor.succeeded", client, { method, ...outcome.detail });

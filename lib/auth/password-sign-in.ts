@@ -4,8 +4,8 @@ import { BusyError } from "@/lib/auth/concurrency";
 import { signInSchema } from "@/lib/auth/credentials";
 import { verifyAgainstDummy, verifyUserPassword } from "@/lib/auth/password";
 import { recordSecurityEventLater } from "@/lib/security/audit";
-import { ipBucketKey, type ClientContext } from "@/lib/security/client";
-import { reachedAlert, refundAttempt, resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
+import type { ClientContext } from "@/lib/security/client";
+import { passwordSucceeded, reachedAlert, resetAttempts, spendPasswordAttempt } from "@/lib/security/rate-limit";
 
 export type PasswordCheck =
   | { ok: true; user: { id: string; email: string } }
@@ -24,11 +24,7 @@ export async function checkPassword(input: unknown, client: ClientContext): Prom
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
 
-  const limit = await spendAttempts([
-    ["signInIp", ipBucketKey(client.ip)],
-    // Keyed by the email typed, whether or not it has an account, so refusals reveal nothing.
-    ["signInAccount", email],
-  ]);
+  const limit = await spendPasswordAttempt(email, client);
   const user = await findUserByEmail(email);
   if (!limit.allowed) {
     if (user) recordSecurityEventLater(user.id, limit.reason === "capped" ? "signin.locked" : "signin.throttled", client);
@@ -50,7 +46,7 @@ export async function checkPassword(input: unknown, client: ClientContext): Prom
     }
     return { ok: false, reason: "invalid" };
   }
-  await Promise.all([resetAttempts("signInAccount", email), refundAttempt("signInIp", ipBucketKey(client.ip))]);
+  await passwordSucceeded(email, client);
   return { ok: true, user: { id: user.id, email: user.email } };
 }
 

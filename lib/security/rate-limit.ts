@@ -1,5 +1,6 @@
 import "server-only";
 import { deleteRateLimit, updateRateLimit } from "@/db/queries/rate-limits";
+import { ipBucketKey, type ClientContext } from "@/lib/security/client";
 import {
   decideAttempt,
   refundAttemptState,
@@ -111,4 +112,55 @@ export async function refundAttempt(name: RateLimitName, key: string): Promise<v
     const state = row ? refundAttemptState(row, policy) : null;
     return { row: row && state ? { ...row, ...state } : null, result: undefined };
   });
+}
+
+/*
+ * What each action spends, and what a success gives back: the buckets and their keys are decided
+ * here, next to the table, and nowhere else.
+ */
+
+/** A password attempt: the client address's failures and the typed email's run. */
+export function spendPasswordAttempt(email: string, client: ClientContext): Promise<AttemptsResult> {
+  return spendAttempts([
+    ["signInIp", ipBucketKey(client.ip)],
+    // Keyed by the email typed, whether or not it has an account, so refusals reveal nothing.
+    ["signInAccount", email],
+  ]);
+}
+
+export async function passwordSucceeded(email: string, client: ClientContext): Promise<void> {
+  await Promise.all([resetAttempts("signInAccount", email), refundAttempt("signInIp", ipBucketKey(client.ip))]);
+}
+
+/** A passkey assertion: no account is known until it verifies, so only the address pays. */
+export function spendPasskeyAttempt(client: ClientContext): Promise<AttemptsResult> {
+  return spendAttempts([["signInIp", ipBucketKey(client.ip)]]);
+}
+
+/**
+ * A passkey sign-in proves the account (both factors at once): it ends the runs of password and
+ * second-factor failures against it, the way out of their stop at 100.
+ */
+export async function passkeySucceeded(userId: string, email: string | undefined, client: ClientContext): Promise<void> {
+  await Promise.all([
+    email === undefined ? undefined : resetAttempts("signInAccount", email),
+    resetAttempts("secondFactorAccount", userId),
+    refundAttempt("signInIp", ipBucketKey(client.ip)),
+  ]);
+}
+
+/** A second-factor attempt, of any method: one budget per account, and the address's failures. */
+export function spendSecondFactorAttempt(userId: string, client: ClientContext): Promise<AttemptsResult> {
+  return spendAttempts([
+    ["secondFactorAccount", userId],
+    ["secondFactorIp", ipBucketKey(client.ip)],
+  ]);
+}
+
+export async function secondFactorSucceeded(userId: string, client: ClientContext): Promise<void> {
+  await Promise.all([resetAttempts("secondFactorAccount", userId), refundAttempt("secondFactorIp", ipBucketKey(client.ip))]);
+}
+
+export function spendSignUpAttempt(client: ClientContext): Promise<AttemptsResult> {
+  return spendAttempts([["signUpIp", ipBucketKey(client.ip)]]);
 }

@@ -10,9 +10,9 @@ import { signInAttemptBinding } from "@/lib/auth/session";
 import { createAuthenticationOptions, verifyAuthentication } from "@/lib/mfa/webauthn";
 import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { recordSecurityEvent } from "@/lib/security/audit";
-import { getClientContext, ipBucketKey } from "@/lib/security/client";
+import { getClientContext } from "@/lib/security/client";
 import { formatWait } from "@/lib/security/rate-limit-policy";
-import { spendAttempt } from "@/lib/security/rate-limit";
+import { spendPasskeyAttempt } from "@/lib/security/rate-limit";
 import type { FormState } from "@/components/ui/form-state";
 
 export type BeginPasskeyResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
@@ -61,7 +61,7 @@ export async function finishPasskeySignIn(response: unknown, returnTo: unknown, 
   const scope = await scopeFor(parsedMode.data, false);
   if (!scope) return { message: parsedMode.data === "reauth" ? PASSKEY_MESSAGES.signed_out : PASSKEY_MESSAGES.failed };
   // Signatures can't be guessed, but each attempt costs work: same per-IP budget as passwords.
-  const limit = await spendAttempt("signInIp", ipBucketKey(client.ip));
+  const limit = await spendPasskeyAttempt(client);
   if (!limit.allowed) return { message: `Too many sign-in attempts. Try again in ${formatWait(limit.reason === "throttled" ? limit.retryAfterSeconds : 3600)}.` };
   const outcome = await verifyAuthentication({ purpose: "passkey", ...scope, response: parsed.data as never });
   if (!outcome.ok) {

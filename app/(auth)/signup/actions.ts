@@ -10,9 +10,9 @@ import { hashPassword } from "@/lib/auth/password";
 import { checkNewPassword, PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import { randomId } from "@/lib/crypto/random";
 import { recordSecurityEvent } from "@/lib/security/audit";
-import { getClientContext, ipBucketKey } from "@/lib/security/client";
+import { getClientContext } from "@/lib/security/client";
 import { formatWait } from "@/lib/security/rate-limit-policy";
-import { RATE_LIMITS, spendAttempt } from "@/lib/security/rate-limit";
+import { RATE_LIMITS, spendSignUpAttempt } from "@/lib/security/rate-limit";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields } from "@/lib/security/action-input";
 
@@ -36,7 +36,7 @@ export async function signUpAction(_previous: FormState, input: FormData): Promi
   const weakness = checkNewPassword(password, email);
   if (weakness) return { errors: { password: [weakness] }, values: { email } };
 
-  const limit = await spendAttempt("signUpIp", ipBucketKey(client.ip));
+  const limit = await spendSignUpAttempt(client);
   if (!limit.allowed) {
     const wait = limit.reason === "throttled" ? limit.retryAfterSeconds : RATE_LIMITS.signUpIp.maxLockSeconds;
     return { message: `Too many new accounts from your network. Try again in ${formatWait(wait)}.`, values: { email } };
