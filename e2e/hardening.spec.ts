@@ -4,7 +4,7 @@ import { expect, test } from "./support/fixtures";
 import { runAdmin } from "./support/admin";
 import { ageAuthentication, securityEventTypes, testDb } from "./support/db";
 import { waitForMail } from "./support/mail";
-import { enrolTotp, passTotpStep, type Authenticator } from "./support/totp-session";
+import { enrolTotp, passTotpStep, submitAndSettle, type Authenticator } from "./support/totp-session";
 import { EMAIL_LABEL, PASSWORD_LABEL, getSession, signIn, signUp, uniqueEmail } from "./support/users";
 import type { Page } from "@playwright/test";
 
@@ -180,7 +180,7 @@ test("repeated refused attempts are one log entry with a count, not one row each
   const real = await authenticator.freshCode();
   for (let i = 0; i < 4; i++) {
     await page.getByLabel(/authentication code/i).fill(String((Number(real) + 1000 + i * 7919) % 1_000_000).padStart(6, "0"));
-    await page.getByRole("button", { name: /^verify$/i }).click();
+    await submitAndSettle(page, page.getByRole("button", { name: /^verify$/i }));
     await expect(page.getByRole("alert").filter({ hasText: /isn't valid/i })).toBeVisible();
   }
   const rows = testDb()

@@ -1,6 +1,6 @@
 import { expect, test } from "./support/fixtures";
 import { ageAuthentication, securityEventTypes, testDb } from "./support/db";
-import { enrolTotp, passTotpStep } from "./support/totp-session";
+import { enrolTotp, passTotpStep, submitAndSettle } from "./support/totp-session";
 import { EMAIL_LABEL, PASSWORD_LABEL, getSession, signIn, signUp, uniqueEmail } from "./support/users";
 
 const PASSWORD = "seven silver spoons shine";
@@ -89,7 +89,7 @@ test("wrong codes throttle the second factor, even for a right code", async ({ p
 
   const submit = async (code: string) => {
     await page.getByLabel(/authentication code/i).fill(code);
-    await page.getByRole("button", { name: /^verify$/i }).click();
+    await submitAndSettle(page, page.getByRole("button", { name: /^verify$/i }));
     // Filtered: Next.js' route announcer is an alert region too.
     const alert = page.getByRole("alert").filter({ hasText: /isn't valid|too many/i });
     await expect(alert).toBeVisible();

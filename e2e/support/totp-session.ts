@@ -1,6 +1,6 @@
 // Codes for a TOTP account in tests: the app accepts each time step once, ever, so every code a
 // test submits must belong to a step newer than the last one used.
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { expect } from "@playwright/test";
 import { msUntilNextStep, stepAt, totpAtStep } from "./totp";
 
@@ -50,4 +50,16 @@ export async function passTotpStep(page: Page, authenticator: Authenticator): Pr
   await page.getByLabel(/authentication code/i).fill(await authenticator.freshCode());
   await page.getByRole("button", { name: /^verify$/i }).click();
   await page.waitForURL((url) => url.pathname !== "/login/2fa");
+}
+
+/**
+ * Clicks a form's submit button and waits until its action has answered and React has settled the
+ * form (the button is enabled again). React resets a form's fields when its action completes: a
+ * test that fills the next value before that has its value wiped, and submits an empty field.
+ */
+export async function submitAndSettle(page: Page, button: Locator): Promise<void> {
+  const answered = page.waitForResponse((r) => r.request().method() === "POST");
+  await button.click();
+  await (await answered).finished();
+  await expect(button).toBeEnabled();
 }
