@@ -23,7 +23,22 @@ const nextConfig = {
           { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
         ],
       },
+      {
+        // The mailed password reset link carries its token in the URL: nothing may pass that URL on.
+        // The page it leads to has no token in its URL and keeps "same-origin" for its form posts.
+        source: "/reset-password",
+        has: [{ type: "query", key: "token" }],
+        headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
+      },
+      { source: "/reset-password/link", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
     ];
+  },
+  async rewrites() {
+    // `/reset-password?token=…` (CONTRACT.md) is answered by a route handler that moves the token
+    // into a cookie and redirects; `/reset-password` itself is the page.
+    return {
+      beforeFiles: [{ source: "/reset-password", has: [{ type: "query", key: "token" }], destination: "/reset-password/link" }],
+    };
   },
 };
 

@@ -227,3 +227,30 @@ export const mailOutbox = sqliteTable(
     index("mail_outbox_sent_idx").on(t.sentAt),
   ],
 );
+
+/**
+ * Password reset links in flight (lib/auth/password-reset.ts): at most one per account (a newer
+ * link replaces the older one through the unique user id), stored only as the SHA-256 of the token.
+ * A row is bound to the password hash it was issued against (`password_fingerprint`), so a password
+ * changed by other means kills the link, and records server-side that the account's second factor
+ * was passed for this reset.
+ */
+export const passwordResetTokens = sqliteTable(
+  "password_reset_tokens",
+  {
+    /** SHA-256 of the mailed token; the token itself is never stored. */
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .unique()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** SHA-256 of the password hash current when the link was issued. */
+    passwordFingerprint: text("password_fingerprint").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Which second factor was passed for this reset, and when; null until then. */
+    secondFactorMethod: text("second_factor_method"),
+    secondFactorAt: integer("second_factor_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("password_reset_tokens_expires_idx").on(t.expiresAt)],
+);

@@ -50,6 +50,11 @@ describe("runHousekeeping", () => {
     challenge.run("spent-expired", NOW - 1);
     challenge.run("spent-live", NOW + 60_000);
 
+    sqlite.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('hk-user-2', 'hk2@example.test', 'x', ?)").run(NOW - DAY);
+    const reset = sqlite.prepare("INSERT INTO password_reset_tokens (token_hash, user_id, password_fingerprint, created_at, expires_at) VALUES (?, ?, 'f', ?, ?)");
+    reset.run("reset-expired", "hk-user", NOW - 31 * 60_000, NOW - 60_000);
+    reset.run("reset-live", "hk-user-2", NOW - 60_000, NOW + 29 * 60_000);
+
     const counter = sqlite.prepare(
       "INSERT INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
     );
@@ -73,9 +78,10 @@ describe("runHousekeeping", () => {
     event.run("recent", NOW - 399 * DAY);
 
     const report = await housekeeping.runHousekeeping(new Date(NOW));
-    expect(report).toEqual({ sessions: 3, challenges: 1, rateLimits: 2, sentMails: 1, failedMails: 1, securityEvents: 1 });
+    expect(report).toEqual({ sessions: 3, challenges: 1, passwordResets: 1, rateLimits: 2, sentMails: 1, failedMails: 1, securityEvents: 1 });
     expect(ids("sessions", "id")).toEqual(["half-open", "live"]);
     expect(ids("webauthn_spent_challenges", "challenge_hash")).toEqual(["spent-live"]);
+    expect(ids("password_reset_tokens", "token_hash")).toEqual(["reset-live"]);
     expect(ids("rate_limits", "key")).toEqual(["current-window", "recent@example.test", "still-locked"]);
     expect(ids("mail_outbox", "id")).toEqual(["pending-old", "sent-new"]);
     expect(ids("security_events", "type")).toEqual(["recent"]);

@@ -2,7 +2,7 @@
 // tsx under the react-server condition, so `import "server-only"` resolves to its empty module; it
 // reads the same environment as the app (DATABASE_PATH, SMTP_URL, OUTBOX_DIR, APP_ORIGIN …): run
 // it with the app's configuration. Prints no secret: factors are listed by name and date only.
-import { describeAccount, findUser, resetSecondFactors, revokeAllSessions, unlockSignIn } from "@/lib/admin/operator";
+import { describeAccount, findUser, forcePasswordReset, resetSecondFactors, revokeAllSessions, unlockSignIn } from "@/lib/admin/operator";
 import { runHousekeeping } from "@/lib/housekeeping";
 import { deliverDueMails, settleMailDelivery } from "@/lib/mail/queue";
 
@@ -12,6 +12,8 @@ const USAGE = `Usage: npm run admin -- <command>
   user reset-second-factors <email>   remove TOTP, security keys and passkeys, recovery codes
                                       (the user can then sign in with the password alone)
   user revoke-sessions <email>        sign the user out everywhere
+  user force-password-reset <email>   sign the user out everywhere, make the current password stop
+                                      working, and mail a reset link (second factor still asked)
   user unlock <email>                 lift the lock after 100 wrong passwords or second steps in a
                                       row (check first that the owner is asking)
   mail retry                          try every queued notification now
@@ -83,6 +85,13 @@ async function main(args: string[]): Promise<void> {
     if (!user) return;
     const { count } = await revokeAllSessions(user);
     console.log(`Signed ${user.email} out of ${count} session${count === 1 ? "" : "s"}. The user was notified.`);
+    return;
+  }
+  if (group === "user" && command === "force-password-reset") {
+    const user = await requireUser(email);
+    if (!user) return;
+    const { sessions } = await forcePasswordReset(user);
+    console.log(`Password of ${user.email} reset: it no longer works, ${sessions} session${sessions === 1 ? "" : "s"} ended, a reset link was mailed. The user was notified.`);
     return;
   }
   if (group === "user" && command === "unlock") {

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { mailOutbox, rateLimits, securityEvents } from "@/db/schema";
+import { mailOutbox, passwordResetTokens, rateLimits, securityEvents } from "@/db/schema";
 
 /**
  * The pruning statements of the housekeeping job (lib/housekeeping.ts), but for spent WebAuthn
@@ -30,6 +30,11 @@ export async function deleteIdleCounters(bucket: string, idleSince: Date): Promi
     .delete(rateLimits)
     .where(and(eq(rateLimits.bucket, bucket), lt(rateLimits.lastAttemptAt, idleSince)))
     .run().changes;
+}
+
+/** A password reset link past its 30 minutes no longer decides anything. */
+export async function deleteExpiredPasswordResetTokens(now: Date): Promise<number> {
+  return getDb().delete(passwordResetTokens).where(lte(passwordResetTokens.expiresAt, now)).run().changes;
 }
 
 export async function deleteSentMailsBefore(sentBefore: Date): Promise<number> {

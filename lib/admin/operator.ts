@@ -2,7 +2,10 @@ import "server-only";
 import { countMailsByStatus } from "@/db/queries/mail-outbox";
 import { deleteAllUserSessions } from "@/db/queries/sessions";
 import { listActiveSessions } from "@/lib/auth/session";
-import { findUserByEmail, type UserRow } from "@/db/queries/users";
+import { findUserByEmail, updatePasswordHashIfUnchanged, type UserRow } from "@/db/queries/users";
+import { hashPassword } from "@/lib/auth/password";
+import { issuePasswordReset } from "@/lib/auth/password-reset";
+import { randomToken } from "@/lib/crypto/random";
 import { listWebAuthnCredentials } from "@/db/queries/webauthn";
 import { computeAal, type AmrEntry } from "@/lib/auth/aal";
 import { SECOND_FACTOR_METHODS, availableAal, enrolledMethods } from "@/lib/mfa";
@@ -92,4 +95,22 @@ export async function revokeAllSessions(user: UserRow): Promise<{ count: number 
 export async function unlockSignIn(user: UserRow): Promise<void> {
   await Promise.all([resetAttempts("signInAccount", user.email), resetAttempts("secondFactorAccount", user.id)]);
   await recordSecurityEvent(user.id, "admin.sign_in_unlocked", OPERATOR_CLIENT, {}, "operator");
+}
+
+/**
+ * For an account whose password may be known to someone else: every session ends, the password
+ * stops working, and the owner is mailed a reset link (which still asks for their second factor).
+ * The hash is replaced by the argon2id hash of a random 256-bit secret nobody ever sees, so a
+ * sign-in with the old password fails like any wrong password (same cost, same message) and says
+ * nothing about the reset.
+ */
+export async function forcePasswordReset(user: UserRow): Promise<{ sessions: number }> {
+  const unusable = await hashPassword(randomToken(32));
+  if (!(await updatePasswordHashIfUnchanged(user.id, user.passwordHash, unusable))) {
+    throw new Error("the password changed while this ran; run the command again");
+  }
+  const sessions = await deleteAllUserSessions(user.id);
+  await issuePasswordReset({ ...user, passwordHash: unusable }, { byOperator: true });
+  await recordSecurityEvent(user.id, "admin.password_reset_forced", OPERATOR_CLIENT, { sessions_ended: sessions }, "operator");
+  return { sessions };
 }

@@ -18,6 +18,8 @@ export type SecurityMailKind =
   | "operator_second_factors_reset"
   | "operator_sessions_revoked"
   | "operator_sign_in_unlocked"
+  | "operator_password_reset"
+  | "password_changed"
   | "password_failures"
   | "second_factor_failures";
 
@@ -148,10 +150,22 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
     summary: "An administrator lifted the lock that too many wrong sign-in attempts had put on your account.",
     advice: `If you didn't ask for this, contact support right away, and sign in at ${f.settingsUrl} to check your second steps and sessions.`,
   }),
+  operator_password_reset: (f) => ({
+    subject: `The password of your ${f.appName} account was reset`,
+    summary:
+      "An administrator reset your password: the old one no longer works, and every session of your account was signed out. A separate mail has a link to choose a new password.",
+    advice: `If you didn't expect this, contact support. Your second steps are unchanged: you will still be asked for one when you sign in.`,
+  }),
+  password_changed: (f) => ({
+    subject: `The password of your ${f.appName} account was changed`,
+    summary:
+      "Your password was changed with a reset link sent to this address. Every session of your account was signed out; your second steps are unchanged.",
+    advice: `If this wasn't you, someone can read your mail and may know your second step: ask for a new reset link now, then ${REVIEW_STEPS(f)} Contact support if you can't.`,
+  }),
   password_failures: (f) => ({
     subject: `Someone is trying to guess the password of your ${f.appName} account`,
     summary:
-      "Your account's password was entered wrongly 10 times in a row. Each further attempt now has to wait longer; after 100 wrong passwords in a row, password sign-in stops for your account until you sign in with a passkey or support unlocks it.",
+      "Your account's password was entered wrongly 10 times in a row. Each further attempt now has to wait longer; after 100 wrong passwords in a row, password sign-in stops for your account until you sign in with a passkey, reset your password with a mailed link, or support unlocks it.",
     advice:
       `If it wasn't you, your password is being guessed: make sure it is long and used nowhere else, and add a second step at ${f.settingsUrl} if you haven't. ` +
       "If it was you, sign in with the right password and the count starts over.",
@@ -207,6 +221,34 @@ ${rows.map(([label, value]) => `<tr><th scope="row" style="text-align: left; pad
 <p><a href="${escapeHtml(facts.settingsUrl)}">Open your security settings</a></p>
 <hr>
 <p style="font-size: 0.875em; color: #475569;">${escapeHtml(footer)}</p>
+</body></html>
+`;
+  return { subject, text, html };
+}
+
+/**
+ * The one mail that carries a secret: the password reset link. It is not a security notification
+ * (those never carry one, above) and is queued directly by lib/auth/password-reset.ts. The link is
+ * all it holds: no account details beyond the product's name, since whoever asked may not own the
+ * address.
+ */
+export function renderPasswordResetMail(input: { appName: string; link: string; validMinutes: number; byOperator: boolean }): RenderedMail {
+  const subject = `Reset the password of your ${input.appName} account`;
+  const why = input.byOperator
+    ? `An administrator reset the password of your ${input.appName} account. Choose a new one with this link:`
+    : `Someone (hopefully you) asked to reset the password of your ${input.appName} account. Choose a new one with this link:`;
+  const after = `It works once, for ${input.validMinutes} minutes. If your account has a second step (authenticator app, security key, recovery code), you will be asked for it first.`;
+  const ignore = input.byOperator
+    ? "If you didn't expect this, contact support."
+    : "If you didn't ask for this, ignore this mail: your password stays as it is.";
+  const text = [why, "", input.link, "", after, "", ignore, ""].join("\n");
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: system-ui, sans-serif; color: #0f172a; line-height: 1.5; max-width: 36rem;">
+<p>${escapeHtml(why)}</p>
+<p><a href="${escapeHtml(input.link)}">Choose a new password</a></p>
+<p>${escapeHtml(after)}</p>
+<p>${escapeHtml(ignore)}</p>
 </body></html>
 `;
   return { subject, text, html };

@@ -29,13 +29,19 @@ export type SecurityEventType =
   | "webauthn.counter_regressed"
   | "recovery_codes.created"
   | "recovery_codes.deleted"
+  /** A reset link was asked for this account's address (anyone can ask: aggregated). */
+  | "password.reset_requested"
+  /** The password was set through a mailed reset link (second factor passed first, if any). */
+  | "password.reset"
   | "session.signed_out"
   | "session.revoked"
   | "session.others_revoked"
   /** Operator actions (scripts/admin.ts). */
   | "admin.second_factors_reset"
   | "admin.sessions_revoked"
-  | "admin.sign_in_unlocked";
+  | "admin.sign_in_unlocked"
+  /** The operator made the password stop working and mailed a reset link. */
+  | "admin.password_reset_forced";
 
 /**
  * Refused attempts anyone who knows an email address can cause. Repeats of one within
@@ -52,6 +58,7 @@ const AGGREGATED: ReadonlySet<SecurityEventType> = new Set<SecurityEventType>([
   "second_factor.locked",
   "totp.replay_refused",
   "webauthn.counter_regressed",
+  "password.reset_requested",
 ]);
 
 export const AGGREGATION_WINDOW_SECONDS = 60 * 60;

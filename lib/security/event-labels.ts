@@ -25,12 +25,15 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
   "webauthn.counter_regressed": "Refused a security key that may have been copied",
   "recovery_codes.created": "New recovery codes saved",
   "recovery_codes.deleted": "Recovery codes deleted (no other second step left)",
+  "password.reset_requested": "A password reset link was requested",
+  "password.reset": "Password changed with a reset link",
   "session.signed_out": "Signed out",
   "session.revoked": "Signed out a session",
   "session.others_revoked": "Signed out all other sessions",
   "admin.second_factors_reset": "An administrator removed all second steps",
   "admin.sessions_revoked": "An administrator signed out all sessions",
   "admin.sign_in_unlocked": "An administrator unlocked sign-in after too many wrong attempts",
+  "admin.password_reset_forced": "An administrator reset the password and mailed a reset link",
 };
 
 const METHOD_LABELS: Record<string, string> = {

@@ -58,6 +58,8 @@ export const NOTIFICATIONS: Partial<Record<SecurityEventType, Rule>> = {
   "admin.second_factors_reset": { kind: "operator_second_factors_reset" },
   "admin.sessions_revoked": { kind: "operator_sessions_revoked" },
   "admin.sign_in_unlocked": { kind: "operator_sign_in_unlocked" },
+  "admin.password_reset_forced": { kind: "operator_password_reset" },
+  "password.reset": { kind: "password_changed" },
   // Sent once per run of failures: only the request that counts the 10th records the event.
   "signin.failures_alert": { kind: "password_failures" },
   "second_factor.failures_alert": { kind: "second_factor_failures" },

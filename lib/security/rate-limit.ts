@@ -21,7 +21,8 @@ export const RATE_LIMITS = {
    * Password guesses against one account (keyed by the email typed, known or not, so refusals
    * reveal nothing), from anywhere. 5 attempts, then waits of 30 s doubling to 15 min: 100
    * consecutive failures take about a day, and then password sign-in stops for the account until
-   * the owner signs in with a passkey, or an operator unlocks it.
+   * the owner signs in with a passkey or resets the password through a mailed link, or an operator
+   * unlocks it.
    */
   signInAccount: {
     kind: "consecutive", freeAttempts: 5, baseLockSeconds: 30, maxLockSeconds: 15 * 60,
@@ -43,6 +44,14 @@ export const RATE_LIMITS = {
     kind: "consecutive", freeAttempts: 5, baseLockSeconds: 60, maxLockSeconds: 60 * 60,
     forgetAfterSeconds: 90 * DAY, alertAtAttempts: 10, capAttempts: 100,
   },
+  /**
+   * Password reset links asked for one typed address (known or not, so a refusal reveals nothing):
+   * 5 an hour bounds the mails a stranger can send to someone's inbox, and is plenty for an owner
+   * whose mail is slow. Counted as attempts, not failures: a request has no right answer.
+   */
+  passwordResetAddress: { kind: "window", freeAttempts: 5, baseLockSeconds: 10 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
+  /** Password reset requests from one client address, across addresses (mail flooding, probing). */
+  passwordResetIp: { kind: "window", freeAttempts: 20, baseLockSeconds: 10 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
   /** Failed second-factor attempts from one client address, across accounts. */
   secondFactorIp: { kind: "window", freeAttempts: 20, baseLockSeconds: 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
 } satisfies Record<string, WindowPolicy | ConsecutivePolicy>;
@@ -159,6 +168,17 @@ export function spendSecondFactorAttempt(userId: string, client: ClientContext):
 
 export async function secondFactorSucceeded(userId: string, client: ClientContext): Promise<void> {
   await Promise.all([resetAttempts("secondFactorAccount", userId), refundAttempt("secondFactorIp", ipBucketKey(client.ip))]);
+}
+
+/** A "forgot password" request: per address typed (known or not, so a refusal says nothing) and per client. */
+export function spendPasswordResetRequest(email: string, client: ClientContext, now = new Date()): Promise<AttemptsResult> {
+  return spendAttempts(
+    [
+      ["passwordResetIp", ipBucketKey(client.ip)],
+      ["passwordResetAddress", email],
+    ],
+    now,
+  );
 }
 
 export function spendSignUpAttempt(client: ClientContext): Promise<AttemptsResult> {

@@ -8,7 +8,7 @@ export const SIGN_IN_MESSAGES = {
   throttled: (seconds: number) => `Too many sign-in attempts. Try again in ${formatWait(seconds)}.`,
   // Keyed by the email typed, so this reads the same whether or not the account exists.
   locked:
-    "Password sign-in is paused for this email after too many wrong passwords. Sign in with a passkey if you have one, or contact support to unlock it.",
+    "Password sign-in is paused for this email after too many wrong passwords. Sign in with a passkey if you have one, reset your password (Forgot password?), or contact support to unlock it.",
   raced: "Your session changed while this was checked. Please try again.",
 } as const;
 

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/layout/auth-card";
+import { FormAlert } from "@/components/ui/alert";
 import { getAccess } from "@/lib/auth/guards";
 import { safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
 import { SignInForm } from "./components";
@@ -43,7 +44,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       title="Sign in"
       footer={<>New here? <Link href="/signup" className="font-medium text-indigo-700 underline-offset-4 hover:underline">Create an account</Link></>}
     >
+      {params.notice === "password_reset" ? (
+        <FormAlert tone="success" message="Your password was changed and every session was signed out. Sign in with your new password." />
+      ) : null}
       <SignInForm returnTo={returnTo} />
+      <p className="mt-3 text-right text-sm">
+        <Link href="/forgot-password" className="text-indigo-700 underline-offset-4 hover:underline">Forgot password?</Link>
+      </p>
       <Divider />
       <PasskeySignIn returnTo={returnTo} mode="sign_in" />
     </AuthCard>

@@ -1,0 +1,89 @@
+import Link from "next/link";
+import { AuthCard } from "@/components/layout/auth-card";
+import { RESET_MESSAGES, openPasswordReset } from "@/lib/auth/password-reset";
+import { readResetCookie } from "@/lib/auth/password-reset-cookie";
+import { NewPasswordForm, ResetRecoveryCodeForm, ResetTotpForm } from "./components";
+import { ResetSecurityKeyStep } from "./security-key-step";
+
+export const metadata = { title: "Choose a new password" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const link = "text-indigo-700 underline-offset-4 hover:underline";
+
+/**
+ * The reset, after the mailed link moved its token into a cookie (./link/route.ts). An account
+ * with a second factor passes it here first, with the same inputs as /login/2fa; only then is the
+ * new password asked for. Switching to a recovery code is a plain link: no JavaScript needed.
+ */
+export default async function ResetPasswordPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const reset = await openPasswordReset(await readResetCookie());
+  if (!reset) return <LinkExpired />;
+
+  if (reset.secondFactorRequired && !reset.secondFactorPassed) {
+    const hasKey = reset.methods.includes("webauthn");
+    const hasTotp = reset.methods.includes("totp");
+    const hasCodes = reset.methods.includes("lookup_secret");
+    const useCode = hasCodes && (params.method === "lookup_secret" || (!hasKey && !hasTotp));
+    return (
+      <AuthCard
+        title="Verify it's you"
+        description={<>Before you choose a new password for <strong className="font-medium text-slate-800">{reset.email}</strong>, confirm it&apos;s you with your second step.</>}
+      >
+        {useCode ? (
+          <>
+            <ResetRecoveryCodeForm />
+            {hasKey || hasTotp ? (
+              <p className="mt-6 border-t border-slate-200 pt-4 text-sm">
+                <Link className={link} href="/reset-password">
+                  Use your {hasKey ? "security key" : "authenticator app"}{hasKey && hasTotp ? " or authenticator app" : ""} instead
+                </Link>
+              </p>
+            ) : null}
+          </>
+        ) : (
+          <>
+            {hasKey ? <ResetSecurityKeyStep /> : null}
+            {hasKey && hasTotp ? (
+              <p className="my-6 flex items-center gap-3 text-xs font-medium uppercase tracking-wide text-slate-500" aria-hidden="true">
+                <span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" />
+              </p>
+            ) : null}
+            {hasTotp ? <ResetTotpForm autoFocus={!hasKey} /> : null}
+            {hasCodes ? (
+              <nav aria-label="Other ways to verify" className="mt-6 border-t border-slate-200 pt-4 text-sm">
+                <p className="text-slate-600">Lost your device?</p>
+                <Link className={link} href="/reset-password?method=lookup_secret">Use a recovery code</Link>
+              </nav>
+            ) : null}
+          </>
+        )}
+        <p className="mt-6 border-t border-slate-200 pt-4 text-sm text-slate-600">
+          Can&apos;t use any of your second steps? A password reset can&apos;t replace them: contact support to recover your
+          account.
+        </p>
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard
+      title="Choose a new password"
+      description={<>For <strong className="font-medium text-slate-800">{reset.email}</strong>. Every session of your account will be signed out; your second steps stay as they are.</>}
+    >
+      <NewPasswordForm email={reset.email} />
+    </AuthCard>
+  );
+}
+
+function LinkExpired() {
+  return (
+    <AuthCard title="Link expired">
+      <p role="alert" className="text-sm text-slate-700">{RESET_MESSAGES.expired}</p>
+      <p className="mt-4 text-sm">
+        <Link className={link} href="/forgot-password">Ask for a new link</Link>
+      </p>
+    </AuthCard>
+  );
+}
