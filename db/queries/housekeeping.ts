@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { mailOutbox, rateLimits, securityEvents, webauthnSpentChallenges } from "@/db/schema";
+import { mailOutbox, rateLimits, recoveryCodeSets, securityEvents, webauthnSpentChallenges } from "@/db/schema";
 
 /**
  * The pruning statements of the housekeeping job (lib/housekeeping.ts). Each deletes through an
@@ -10,6 +10,18 @@ import { mailOutbox, rateLimits, securityEvents, webauthnSpentChallenges } from 
 
 export async function deleteExpiredSpentChallenges(now: Date): Promise<number> {
   return getDb().delete(webauthnSpentChallenges).where(lte(webauthnSpentChallenges.expiresAt, now)).run().changes;
+}
+
+/**
+ * Recovery-code sets generated before `createdBefore` and never confirmed: too old to confirm now.
+ * Their codes go with them (ON DELETE CASCADE). No index on (status, created_at): an account has at
+ * most one pending and one active set, so this scans two rows per account at most.
+ */
+export async function deleteStalePendingRecoveryCodeSets(createdBefore: Date): Promise<number> {
+  return getDb()
+    .delete(recoveryCodeSets)
+    .where(and(eq(recoveryCodeSets.status, "pending"), lt(recoveryCodeSets.createdAt, createdBefore)))
+    .run().changes;
 }
 
 /** A windowed counter whose window and lock are both over no longer decides anything. */

@@ -1,8 +1,8 @@
 /**
  * Whether a server-component render is a person looking at the page (a GET navigation), as opposed
  * to the render Next.js does after a server action (a no-JS form post renders the page with the
- * action's state) or a router prefetch. Pages that discard short-lived state "when the user
- * navigates away" must only do so on a real view, or they would discard what the action just made.
+ * action's state) or a router prefetch. Only a real view may start a new recovery-codes view
+ * (lib/security/page-view.ts), or the render after Generate would make its own codes unconfirmable.
  * Mirrors Next's own test (next/dist/server/lib/server-action-request-meta): an action is a POST
  * with a `Next-Action` header (fetch) or a form-encoded / multipart body (no JS).
  */

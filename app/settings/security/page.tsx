@@ -116,7 +116,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
           <AddSecurityKeyForm />
         </Section>
 
-        <RecoveryCodesPanel userId={session.userId} sessionId={session.id} email={session.email} availableAal={availableAal}
+        <RecoveryCodesPanel userId={session.userId} email={session.email} availableAal={availableAal}
           emphasise={params.notice === "totp-enabled"} />
 
         <Section id="sessions" title="Sessions" description="Browsers and devices signed in to your account.">
