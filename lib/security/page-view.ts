@@ -12,7 +12,7 @@
  * navigation unmounts the generator, and with it the only copy of the sealed codes, so the codes
  * it showed can't be confirmed from there anyway. The render after a form post is a POST.
  */
-export const CODES_VIEW_PATHS: readonly string[] = ["/settings/security", "/login/2fa/recovery-code-used"];
+const CODES_VIEW_PATHS: readonly string[] = ["/settings/security", "/login/2fa/recovery-code-used"];
 
 export function codesViewCookieName(secureCookies: boolean): string {
   return secureCookies ? "__Host-twofold.codes-view" : "twofold.codes-view";
