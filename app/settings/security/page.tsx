@@ -13,7 +13,7 @@ import { recentSecurityEvents } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
-import { SecurityLogList } from "./security-log-list";
+import { SecurityLogList } from "@/components/security-log/list";
 import { AddSecurityKeyForm, RemoveSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
 

@@ -5,7 +5,7 @@ import { signOutAction } from "@/app/actions/sign-out";
 import { Section } from "@/components/ui/section";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recentSecurityEvents } from "@/lib/security/audit";
-import { SecurityLogList } from "../security-log-list";
+import { SecurityLogList } from "@/components/security-log/list";
 
 export const metadata = { title: "Security log" };
 
