@@ -62,3 +62,26 @@ describe("Strict-Transport-Security", () => {
     expect(local.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
   });
 });
+
+describe("the recovery-codes view", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("gets a new value at each document load of a page that can show new codes, not on a post or a router fetch", async () => {
+    vi.stubEnv("APP_ORIGIN", "http://localhost:3000");
+    const html = { accept: "text/html,*/*;q=0.8" };
+    const view = async (init?: ConstructorParameters<typeof NextRequest>[1]) =>
+      (await proxy(new NextRequest("http://localhost:3000/settings/security", init))).cookies.get("twofold.codes-view");
+    const first = await view({ headers: html });
+    const second = await view({ headers: html });
+    expect(first).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/" });
+    expect(first?.value).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(second?.value).not.toBe(first?.value);
+    expect(await view({ method: "POST", headers: { ...html, "next-action": "7f00aa" } })).toBeUndefined();
+    expect(await view({ headers: { accept: "*/*", rsc: "1", "next-router-prefetch": "1" } })).toBeUndefined();
+    expect((await proxy(new NextRequest("http://localhost:3000/login", { headers: html }))).cookies.get("twofold.codes-view")).toBeUndefined();
+
+    vi.stubEnv("APP_ORIGIN", "https://twofold.example");
+    const secure = await proxy(new NextRequest("https://twofold.example/settings/security", { headers: html }));
+    expect(secure.cookies.get("__Host-twofold.codes-view")).toMatchObject({ secure: true, httpOnly: true });
+  });
+});

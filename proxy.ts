@@ -1,10 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { codesViewCookieName, startsCodesView } from "@/lib/security/page-view";
 import { checkRequestBody } from "@/lib/security/request-guard";
 
 /**
  * Runs before every page and action: a fresh CSP nonce per response (Next.js adds it to its own
- * scripts), and a same-origin check on every state-changing request. Sessions are NOT checked
- * here: each page and action checks its own (lib/auth/guards.ts).
+ * scripts), a same-origin check on every state-changing request, and a new view value for the
+ * pages that can show unconfirmed recovery codes (lib/security/page-view.ts). Sessions are NOT
+ * checked here: each page and action checks its own (lib/auth/guards.ts).
  */
 const isDev = process.env.NODE_ENV !== "production";
 
@@ -35,13 +37,16 @@ const HSTS = "max-age=63072000; includeSubDomains";
  * for every local port and project.
  */
 export function securityHeadersFor(appOrigin: string | undefined): Record<string, string> {
-  let protocol: string | undefined;
+  return isHttpsOrigin(appOrigin) ? { "strict-transport-security": HSTS } : {};
+}
+
+/** As lib/config.ts's secureCookies, which this edge-light module can't import. */
+function isHttpsOrigin(appOrigin: string | undefined): boolean {
   try {
-    protocol = appOrigin ? new URL(appOrigin).protocol : undefined;
+    return appOrigin ? new URL(appOrigin).protocol === "https:" : false;
   } catch {
-    protocol = undefined;
+    return false;
   }
-  return protocol === "https:" ? { "strict-transport-security": HSTS } : {};
 }
 
 function withSecurityHeaders(response: NextResponse): NextResponse {
@@ -64,14 +69,22 @@ export async function proxy(request: NextRequest) {
     const refused = await checkRequestBody(request);
     if (refused) return withSecurityHeaders(NextResponse.json({ error: refused.error }, { status: refused.status }));
   }
-  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  const nonce = random128Base64();
   const csp = contentSecurityPolicy(nonce);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
+  if (startsCodesView(request.method, request.nextUrl.pathname, request.headers)) {
+    const secure = isHttpsOrigin(process.env.APP_ORIGIN);
+    response.cookies.set(codesViewCookieName(secure), random128Base64(), { httpOnly: true, sameSite: "lax", secure, path: "/" });
+  }
   return withSecurityHeaders(response);
+}
+
+function random128Base64(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
 }
 
 export const config = {

@@ -4,7 +4,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { getConfig } from "@/lib/config";
+import { getDbConfig } from "@/db/config";
 import * as schema from "@/db/schema";
 
 /**
@@ -17,7 +17,7 @@ export type Db = BetterSQLite3Database<typeof schema>;
 const globalForDb = globalThis as unknown as { twofoldDb?: { db: Db; sqlite: Database.Database } };
 
 function open(): { db: Db; sqlite: Database.Database } {
-  const file = path.resolve(getConfig().DATABASE_PATH);
+  const file = path.resolve(getDbConfig().DATABASE_PATH);
   mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");

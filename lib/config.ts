@@ -1,16 +1,17 @@
 import "server-only";
 import { z } from "zod";
+import { dbConfigSchema } from "@/db/config";
 
 /**
  * Every environment knob in one place, parsed once. Documented in README.md ("Configuration").
- * Durations are in seconds, as in CONTRACT.md.
+ * Durations are in seconds, as in docs/contract.md. The database layer reads its own variables
+ * (db/config.ts) so that db/ depends on nothing above it; they are composed in here.
  */
 const seconds = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
 
-const schema = z.object({
+const schema = dbConfigSchema.extend({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_PATH: z.string().min(1).default("data/twofold.db"),
   APP_ORIGIN: z.url().default("http://localhost:3000"),
   APP_NAME: z.string().min(1).max(64).default("Twofold"),
   AUTH_SECRET: z.string().optional(),

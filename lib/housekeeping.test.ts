@@ -73,18 +73,27 @@ describe("runHousekeeping", () => {
     mail.run("failed-old", "failed", NOW - 100 * DAY, NOW - 100 * DAY, null);
     mail.run("pending-old", "pending", NOW - 100 * DAY, NOW - 100 * DAY, null);
 
+    // Recovery codes generated and never confirmed: unusable after 15 minutes, then pruned.
+    const set = sqlite.prepare("INSERT INTO recovery_code_sets (id, user_id, status, session_id, created_at) VALUES (?, 'hk-user', ?, ?, ?)");
+    set.run("pending-stale", "pending", "live", NOW - 16 * 60_000);
+    set.run("pending-fresh", "pending", "live", NOW - 60_000);
+    set.run("active-old", "active", null, NOW - 100 * DAY);
+    sqlite.prepare("INSERT INTO recovery_codes (set_id, position, code_hash, key_id) VALUES ('pending-stale', 1, 'h', 'k')").run();
+
     const event = sqlite.prepare("INSERT INTO security_events (user_id, type, created_at) VALUES ('hk-user', ?, ?)");
     event.run("old", NOW - 401 * DAY);
     event.run("recent", NOW - 399 * DAY);
 
     const report = await housekeeping.runHousekeeping(new Date(NOW));
-    expect(report).toEqual({ sessions: 3, challenges: 1, passwordResets: 1, rateLimits: 2, sentMails: 1, failedMails: 1, securityEvents: 1 });
+    expect(report).toEqual({ sessions: 3, challenges: 1, passwordResets: 1, pendingRecoveryCodes: 1, rateLimits: 2, sentMails: 1, failedMails: 1, securityEvents: 1 });
     expect(ids("sessions", "id")).toEqual(["half-open", "live"]);
     expect(ids("webauthn_spent_challenges", "challenge_hash")).toEqual(["spent-live"]);
     expect(ids("password_reset_tokens", "token_hash")).toEqual(["reset-live"]);
     expect(ids("rate_limits", "key")).toEqual(["current-window", "recent@example.test", "still-locked"]);
     expect(ids("mail_outbox", "id")).toEqual(["pending-old", "sent-new"]);
     expect(ids("security_events", "type")).toEqual(["recent"]);
+    expect(ids("recovery_code_sets", "id")).toEqual(["active-old", "pending-fresh"]);
+    expect(ids("recovery_codes", "set_id")).toEqual([]);
 
     // A second run finds nothing left to do.
     expect(Object.values(await housekeeping.runHousekeeping(new Date(NOW))).every((n) => n === 0)).toBe(true);

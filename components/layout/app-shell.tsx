@@ -1,8 +1,14 @@
 import Link from "next/link";
-import { signOutAction } from "@/app/actions/sign-out";
 
-/** Header and page frame for signed-in pages. */
-export function AppShell({ email, children }: { email: string; children: React.ReactNode }) {
+/**
+ * Header and page frame for signed-in pages. The sign-out action comes from the page (a server
+ * component may pass a server action as a prop): components/ never imports from app/.
+ */
+export function AppShell({ email, signOut, children }: {
+  email: string;
+  signOut: () => Promise<void>;
+  children: React.ReactNode;
+}) {
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -11,7 +17,7 @@ export function AppShell({ email, children }: { email: string; children: React.R
           <nav aria-label="Account" className="flex flex-wrap items-center gap-4 text-sm">
             <Link href="/settings/security" className="text-slate-700 underline-offset-4 hover:underline">Security settings</Link>
             <span className="hidden text-slate-500 sm:inline" title="Signed in as">{email}</span>
-            <form action={signOutAction}>
+            <form action={signOut}>
               <button type="submit" className="rounded-md px-2 py-1 text-slate-700 underline-offset-4 hover:underline">Sign out</button>
             </form>
           </nav>

@@ -25,5 +25,3 @@ export function ceremonyErrorMessage(error: unknown, kind: "register" | "authent
   }
   return "Something went wrong with the security key. Try again, or use another method.";
 }
-
-export const SUPPORTS_WEBAUTHN = () => typeof window !== "undefined" && browserSupportsWebAuthn();

@@ -1,13 +1,25 @@
 import "server-only";
 import { and, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { mailOutbox, passwordResetTokens, rateLimits, securityEvents } from "@/db/schema";
+import { mailOutbox, passwordResetTokens, rateLimits, recoveryCodeSets, securityEvents } from "@/db/schema";
 
 /**
  * The pruning statements of the housekeeping job (lib/housekeeping.ts), but for spent WebAuthn
  * challenges (db/queries/webauthn.ts, beside the statement that spends them). Each deletes through
  * an index on the column it compares, so a run costs the rows it removes, not a table scan.
  */
+
+/**
+ * Recovery-code sets generated before `createdBefore` and never confirmed: too old to confirm now.
+ * Their codes go with them (ON DELETE CASCADE). No index on (status, created_at): an account has at
+ * most one pending and one active set, so this scans two rows per account at most.
+ */
+export async function deleteStalePendingRecoveryCodeSets(createdBefore: Date): Promise<number> {
+  return getDb()
+    .delete(recoveryCodeSets)
+    .where(and(eq(recoveryCodeSets.status, "pending"), lt(recoveryCodeSets.createdAt, createdBefore)))
+    .run().changes;
+}
 
 /** A windowed counter whose window and lock are both over no longer decides anything. */
 export async function deleteStaleWindowCounters(bucket: string, windowStartedBefore: Date, now: Date): Promise<number> {

@@ -35,6 +35,20 @@ export async function deletePendingRecoveryCodeSets(userId: string, sessionId: s
     .run().changes;
 }
 
+export async function deletePendingRecoveryCodeSet(userId: string, sessionId: string, setId: string): Promise<number> {
+  return getDb()
+    .delete(recoveryCodeSets)
+    .where(
+      and(
+        eq(recoveryCodeSets.id, setId),
+        eq(recoveryCodeSets.userId, userId),
+        eq(recoveryCodeSets.status, "pending"),
+        eq(recoveryCodeSets.sessionId, sessionId),
+      ),
+    )
+    .run().changes;
+}
+
 /** Every set, pending or active; their codes go with them (ON DELETE CASCADE). */
 export async function deleteAllRecoveryCodeSets(userId: string): Promise<number> {
   return getDb().delete(recoveryCodeSets).where(eq(recoveryCodeSets.userId, userId)).run().changes;

@@ -1,4 +1,4 @@
-// Recovery codes in tests, driven by the names in CONTRACT.md ("Recovery codes" section and list,
+// Recovery codes in tests, driven by the names in docs/contract.md ("Recovery codes" section and list,
 // "Generate new recovery codes", "I have saved these codes", "Confirm", "Recovery code" + "Verify").
 import { existsSync, readFileSync } from "node:fs";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";

@@ -1,4 +1,4 @@
-// Account helpers that drive the UI exactly as the contract names it (/work/shared/mission/CONTRACT.md).
+// Account helpers that drive the UI exactly as the contract names it (docs/contract.md).
 import { randomBytes } from "node:crypto";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 

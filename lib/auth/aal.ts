@@ -46,7 +46,7 @@ export function meetsAal(actual: Aal, required: Aal): boolean {
 }
 
 /**
- * CONTRACT.md: privileged while now < authenticated_at + PRIVILEGED_SESSION_MAX_AGE. A session that
+ * docs/contract.md: privileged while now < authenticated_at + PRIVILEGED_SESSION_MAX_AGE. A session that
  * has not completed an authentication yet (a fresh sign-in waiting for its second factor) has no
  * authenticated_at, so it is never privileged.
  */

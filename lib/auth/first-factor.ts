@@ -5,7 +5,8 @@ import type { AuthMethod } from "@/lib/auth/aal";
 import { accessFor } from "@/lib/auth/flow";
 import { createSession, readSessionFromCookie, recordAuthenticationStep, setSessionCookie } from "@/lib/auth/session";
 import { availableAal } from "@/lib/mfa";
-import { recordSecurityEvent, type SecurityEventDetail } from "@/lib/security/audit";
+import { recordSecurityEvent } from "@/lib/security/audit";
+import type { SecurityEventDetail } from "@/lib/security/event-types";
 import type { ClientContext } from "@/lib/security/client";
 import { passkeySucceeded } from "@/lib/security/rate-limit";
 

@@ -90,7 +90,7 @@ export function signInUrl(returnTo: string): string {
   return target === "/" ? "/login" : `/login?${new URLSearchParams({ return_to: target })}`;
 }
 
-/** The re-authentication URL for a stale session (CONTRACT.md). */
+/** The re-authentication URL for a stale session (docs/contract.md). */
 export function refreshUrl(returnTo: string): string {
   return `/login?${new URLSearchParams({ refresh: "true", return_to: safeReturnTo(returnTo) })}`;
 }

@@ -15,6 +15,7 @@ import { randomId, randomToken } from "@/lib/crypto/random";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { computeAal, secondFactorStepOpen, type Aal, type AmrEntry, type AuthMethod } from "@/lib/auth/aal";
 import type { ClientContext } from "@/lib/security/client";
+import { codesViewCookieName } from "@/lib/security/page-view";
 
 /**
  * Server-side sessions. The cookie holds a random 256-bit token; the database holds only its
@@ -233,5 +234,21 @@ export async function signInAttemptBinding(options: { create: boolean }): Promis
   if (!options.create) return null;
   const value = randomToken();
   jar.set(signInAttemptCookieName(), value, { ...sessionCookieOptions(), maxAge: SIGN_IN_ATTEMPT_MAX_AGE_SECONDS });
+  return value;
+}
+
+/**
+ * The current view of a page that can show new recovery codes (set by proxy.ts on each view, see
+ * lib/security/page-view.ts). `create` makes one when the browser has none yet (a form posted
+ * without a view first); actions may set cookies, pages may not.
+ */
+export async function codesViewBinding(options: { create: boolean }): Promise<string | null> {
+  const jar = await cookies();
+  const name = codesViewCookieName(getConfig().secureCookies);
+  const existing = jar.get(name)?.value;
+  if (existing && existing.length <= 64) return existing;
+  if (!options.create) return null;
+  const value = randomToken();
+  jar.set(name, value, sessionCookieOptions());
   return value;
 }

@@ -21,7 +21,7 @@ export async function enrolledMethods(userId: string): Promise<SecondFactorMetho
   return SECOND_FACTOR_METHODS.filter((_, i) => enrolled[i]).map((m) => m.id);
 }
 
-/** aal2 as soon as the account holds any method that raises it (CONTRACT.md `available_aal`). */
+/** aal2 as soon as the account holds any method that raises it (docs/contract.md `available_aal`). */
 export async function availableAal(userId: string): Promise<Aal> {
   for (const method of SECOND_FACTOR_METHODS) {
     if (method.raisesAvailableAal && (await method.isEnrolled(userId))) return "aal2";

@@ -4,6 +4,7 @@ import {
   claimRecoveryCode,
   countUnusedRecoveryCodes,
   deleteAllRecoveryCodeSets,
+  deletePendingRecoveryCodeSet,
   deletePendingRecoveryCodeSets,
   findActiveRecoveryCodeSet,
   hasUnusedRecoveryCode,
@@ -63,11 +64,21 @@ export function hashRecoveryCode(userId: string, normalisedCode: string, key: De
 }
 
 export interface PendingRecoveryCodes {
-  /** Set id and codes sealed to this user and session, carried by the confirm form (no JS needed). */
+  /** Set id and codes sealed to this user, session and view, carried by the confirm form (no JS needed). */
   sealed: string;
   /** Display form, in order: codes[0] is number 1. */
   codes: string[];
   generatedAt: string;
+}
+
+/**
+ * Who may confirm a pending set: the session it was generated in, on the page view that showed it
+ * (lib/security/page-view.ts). Once the browser opens such a page again, the view changes and the
+ * codes still on an older screen can't be confirmed: unconfirmed codes live only while on screen.
+ */
+export interface PendingBinding {
+  sessionId: string;
+  view: string;
 }
 
 const pendingContext = (userId: string, sessionId: string) => `recovery-codes-pending:${userId}:${sessionId}`;
@@ -76,29 +87,38 @@ interface SealedPending {
   setId: string;
   codes: string[];
   generatedAt: string;
+  /** Inside the sealed value, not its context, so a stale form still names its set (to discard it). */
+  view: string;
+}
+
+/** The sealed set, if it is intact, unexpired, this user's and session's and still on this view. */
+function openPending(sealed: string, userId: string, binding: PendingBinding): SealedPending | null {
+  const pending = unseal<SealedPending>(sealed, pendingContext(userId, binding.sessionId));
+  return pending && pending.view === binding.view ? pending : null;
 }
 
 /**
- * Step one: a new set, stored hashed as "pending" and bound to this session. The current codes
- * (if any) stay valid until the user confirms the new ones.
+ * Step one: a new set, stored hashed as "pending" and bound to this session and view. The current
+ * codes (if any) stay valid until the user confirms the new ones.
  */
-export async function generatePendingRecoveryCodes(userId: string, sessionId: string, now = new Date()): Promise<PendingRecoveryCodes> {
+export async function generatePendingRecoveryCodes(userId: string, binding: PendingBinding, now = new Date()): Promise<PendingRecoveryCodes> {
   const codes = generateRecoveryCodes(RECOVERY_CODES_PER_SET);
   const key = currentKey("recovery-code-hmac");
   const setId = randomId();
   await replacePendingRecoveryCodeSet(
-    { id: setId, userId, sessionId, createdAt: now },
+    { id: setId, userId, sessionId: binding.sessionId, createdAt: now },
     codes.map((code, i) => ({ position: i + 1, codeHash: hashRecoveryCode(userId, code, key), keyId: key.id })),
   );
   const display = codes.map(formatRecoveryCode);
   const generatedAt = now.toISOString();
-  const sealed = seal({ setId, codes: display, generatedAt } satisfies SealedPending, pendingContext(userId, sessionId), PENDING_SET_MAX_AGE_SECONDS);
+  const value: SealedPending = { setId, codes: display, generatedAt, view: binding.view };
+  const sealed = seal(value, pendingContext(userId, binding.sessionId), PENDING_SET_MAX_AGE_SECONDS);
   return { sealed, codes: display, generatedAt };
 }
 
-/** Shows a pending set again (e.g. the confirm box wasn't ticked); null once expired or tampered. */
-export function reopenPendingRecoveryCodes(sealed: string, userId: string, sessionId: string): PendingRecoveryCodes | null {
-  const pending = unseal<SealedPending>(sealed, pendingContext(userId, sessionId));
+/** Shows a pending set again (e.g. the confirm box wasn't ticked); null once expired, tampered or left. */
+export function reopenPendingRecoveryCodes(sealed: string, userId: string, binding: PendingBinding): PendingRecoveryCodes | null {
+  const pending = openPending(sealed, userId, binding);
   return pending ? { sealed, codes: pending.codes, generatedAt: pending.generatedAt } : null;
 }
 
@@ -108,15 +128,15 @@ export type ConfirmRecoveryCodesOutcome = { ok: true; replacedPrevious: boolean 
 export async function confirmPendingRecoveryCodes(
   sealed: string,
   userId: string,
-  sessionId: string,
+  binding: PendingBinding,
   now = new Date(),
 ): Promise<ConfirmRecoveryCodesOutcome> {
-  const pending = unseal<SealedPending>(sealed, pendingContext(userId, sessionId));
+  const pending = openPending(sealed, userId, binding);
   if (!pending) return { ok: false, reason: "expired" };
   const outcome = await activateRecoveryCodeSet({
     userId,
     setId: pending.setId,
-    sessionId,
+    sessionId: binding.sessionId,
     createdAfter: new Date(now.getTime() - PENDING_SET_MAX_AGE_SECONDS * 1000),
     now,
   });
@@ -124,8 +144,19 @@ export async function confirmPendingRecoveryCodes(
 }
 
 /**
- * Navigating away from unconfirmed codes discards them: they can't be shown again. Only this
- * session's: only it could confirm them, and the user may be looking at them on another device.
+ * A confirm that was refused: the set its form names can never become valid, so its rows go now
+ * (only that set: a newer one of the same session, on the current view, stays confirmable).
+ */
+export async function discardRefusedRecoveryCodes(sealed: string, userId: string, sessionId: string): Promise<void> {
+  const pending = unseal<SealedPending>(sealed, pendingContext(userId, sessionId));
+  if (pending) await deletePendingRecoveryCodeSet(userId, sessionId, pending.setId);
+}
+
+/**
+ * Cancel: the session's unconfirmed codes go. Only this session's: only it could confirm them, and
+ * the user may be looking at them on another device. Sets nobody discards (the tab was closed)
+ * can't be confirmed either and are pruned by housekeeping (lib/housekeeping.ts) once older than
+ * PENDING_SET_MAX_AGE_SECONDS; rendering a page never deletes them.
  */
 export async function discardPendingRecoveryCodes(userId: string, sessionId: string): Promise<void> {
   await deletePendingRecoveryCodeSets(userId, sessionId);

@@ -1,4 +1,4 @@
-import type { SecurityEventType } from "@/lib/security/audit";
+import type { SecurityEventType } from "@/lib/security/event-types";
 import { describeDevice } from "@/lib/security/device";
 import { toPrintableLine } from "@/lib/mfa/factor-name";
 

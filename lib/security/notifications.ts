@@ -4,7 +4,7 @@ import { findUserById } from "@/db/queries/users";
 import { getConfig } from "@/lib/config";
 import { enqueueMail, kickMailDelivery } from "@/lib/mail/queue";
 import { renderSecurityMail, type SecurityMailKind } from "@/lib/mail/templates";
-import type { SecurityEventType } from "@/lib/security/audit";
+import type { SecurityEventActor, SecurityEventDetail, SecurityEventType } from "@/lib/security/event-types";
 import { OPERATOR_DEVICE, describeDevice } from "@/lib/security/device";
 
 /**
@@ -19,8 +19,8 @@ export interface RecordedSecurityEvent {
   createdAt: Date;
   ip: string | null;
   userAgent: string | null;
-  actor: "user" | "operator";
-  detail: Record<string, string | number | boolean | null>;
+  actor: SecurityEventActor;
+  detail: SecurityEventDetail;
 }
 
 /** Events that prove a device was already this account's: signing up, or signing in, from it. */

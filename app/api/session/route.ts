@@ -5,7 +5,7 @@ import { readSessionFromCookie } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
 
 /**
- * The "whoami" of CONTRACT.md. An aal1 session of an aal2 account still gets 200 here, so a client
+ * The "whoami" of docs/contract.md. An aal1 session of an aal2 account still gets 200 here, so a client
  * can see it must step up; everything else treats such a session as not yet signed in.
  */
 export const dynamic = "force-dynamic";

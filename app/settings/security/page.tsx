@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AppShell } from "@/components/layout/app-shell";
+import { signOutAction } from "@/app/actions/sign-out";
 import { FormAlert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/section";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -12,7 +13,7 @@ import { recentSecurityEvents } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
-import { SecurityLogList } from "./security-log-list";
+import { SecurityLogList } from "@/components/security-log/list";
 import { AddSecurityKeyForm, RemoveSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
 
@@ -59,7 +60,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
   ]);
 
   return (
-    <AppShell email={session.email}>
+    <AppShell email={session.email} signOut={signOutAction}>
       <h1 className="text-2xl font-semibold tracking-tight">Security settings</h1>
       <p className="mt-1 text-sm text-slate-600">Manage how you sign in and where you are signed in.</p>
       <div className="mt-4"><FormAlert message={notice?.text} tone={notice?.tone ?? "info"} /></div>
@@ -115,7 +116,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
           <AddSecurityKeyForm />
         </Section>
 
-        <RecoveryCodesPanel userId={session.userId} sessionId={session.id} email={session.email} availableAal={availableAal}
+        <RecoveryCodesPanel userId={session.userId} email={session.email} availableAal={availableAal}
           emphasise={params.notice === "totp-enabled"} />
 
         <Section id="sessions" title="Sessions" description="Browsers and devices signed in to your account.">

@@ -1,10 +1,11 @@
 import Link from "next/link";
 import { z } from "zod";
 import { AppShell } from "@/components/layout/app-shell";
+import { signOutAction } from "@/app/actions/sign-out";
 import { Section } from "@/components/ui/section";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recentSecurityEvents } from "@/lib/security/audit";
-import { SecurityLogList } from "../security-log-list";
+import { SecurityLogList } from "@/components/security-log/list";
 
 export const metadata = { title: "Security log" };
 
@@ -27,7 +28,7 @@ export default async function SecurityLogPage({ searchParams }: { searchParams: 
   const older = rows.length > PAGE_SIZE ? events.at(-1)?.id : undefined;
 
   return (
-    <AppShell email={session.email}>
+    <AppShell email={session.email} signOut={signOutAction}>
       <p className="text-sm"><Link href="/settings/security" className="text-indigo-700 underline underline-offset-4">← Security settings</Link></p>
       <h1 className="mt-2 text-2xl font-semibold tracking-tight">Security log</h1>
       <p className="mt-1 text-sm text-slate-600">

@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { recoveryCodesAction } from "@/app/actions/recovery-codes";
 import { AuthCard } from "@/components/layout/auth-card";
+import { RecoveryCodesGenerator } from "@/components/recovery-codes/generator";
 import { FormAlert } from "@/components/ui/alert";
 import { requireSignedIn } from "@/lib/auth/guards";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { getConfig } from "@/lib/config";
-import { LOW_RECOVERY_CODES_THRESHOLD } from "@/lib/mfa/recovery-codes";
-import { loadRecoveryCodesForView } from "@/app/settings/security/recovery-codes-panel";
-import { RecoveryCodesGenerator } from "@/app/settings/security/recovery-codes-section";
+import { LOW_RECOVERY_CODES_THRESHOLD, getRecoveryCodesStatus } from "@/lib/mfa/recovery-codes";
 
 export const metadata = { title: "Recovery code used" };
 
@@ -33,7 +33,7 @@ export default async function RecoveryCodeUsedPage({ searchParams }: { searchPar
   if (!saved && session.amr.at(-1)?.method !== "lookup_secret") redirect(returnTo);
 
   const here = `/login/2fa/recovery-code-used?${new URLSearchParams({ return_to: returnTo })}`;
-  const status = await loadRecoveryCodesForView(session.userId, session.id);
+  const status = await getRecoveryCodesStatus(session.userId);
   const remaining = status?.remaining ?? 0;
   const lastUsed = status?.used.at(-1)?.number;
   const low = remaining <= LOW_RECOVERY_CODES_THRESHOLD;
@@ -74,7 +74,7 @@ export default async function RecoveryCodeUsedPage({ searchParams }: { searchPar
                 : "Generate a new set now so you don't run out."}
             </p>
             {privileged ? (
-              <RecoveryCodesGenerator appName={getConfig().APP_NAME} email={session.email} page={here}
+              <RecoveryCodesGenerator action={recoveryCodesAction} appName={getConfig().APP_NAME} email={session.email} page={here}
                 after={`${here}&saved=1`} replacing={remaining > 0} />
             ) : (
               <Link href="/settings/security" className={PRIMARY_LINK}>Go to Security settings</Link>

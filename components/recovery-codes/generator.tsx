@@ -11,9 +11,11 @@ import {
   recoveryCodesSheetText,
   type RecoveryCodeSheet,
 } from "@/lib/mfa/recovery-code-sheet";
-import { recoveryCodesAction, type RecoveryCodesState } from "./recovery-codes-actions";
+import type { RecoveryCodesAction, RecoveryCodesState } from "./state";
 
 interface GeneratorProps {
+  /** The server action (app/actions/recovery-codes.ts), passed in by the page: components/ never imports app/. */
+  action: RecoveryCodesAction;
   appName: string;
   email: string;
   /** The page this form is on (re-authentication comes back here). */
@@ -30,8 +32,8 @@ interface GeneratorProps {
  * Generate → show once → confirm. Everything renders from the action's state, so it works without
  * JavaScript; only Copy and Print need it and stay disabled until the page is interactive.
  */
-export function RecoveryCodesGenerator({ appName, email, page, after, replacing, generateLabel }: GeneratorProps) {
-  const [state, formAction] = useActionState(recoveryCodesAction, {} as RecoveryCodesState);
+export function RecoveryCodesGenerator({ action, appName, email, page, after, replacing, generateLabel }: GeneratorProps) {
+  const [state, formAction] = useActionState(action, {} as RecoveryCodesState);
   const hidden = (
     <>
       <input type="hidden" name="page" value={page} />
@@ -124,7 +126,7 @@ function SheetActions({ sheet }: { sheet: RecoveryCodeSheet }) {
     <div>
       <div className="flex flex-wrap gap-3">
         <button type="button" onClick={copy} disabled={!interactive} className={buttonClass("secondary")}>Copy</button>
-        {/* A link, so it works without JS; role=button because it acts as one (CONTRACT.md). */}
+        {/* A link, so it works without JS; role=button because it acts as one (docs/contract.md). */}
         <a role="button" href={recoveryCodesDownloadHref(sheet)} download={recoveryCodesFileName(sheet.appName, sheet.email)}
           className={buttonClass("secondary")}>Download</a>
         <button type="button" onClick={print} disabled={!interactive} className={buttonClass("secondary")}>Print</button>

@@ -2,30 +2,29 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { FormState } from "@/components/ui/form-state";
+import type { RecoveryCodesState } from "@/components/recovery-codes/state";
 import { requirePrivileged, type SignedIn } from "@/lib/auth/guards";
 import { safeReturnTo } from "@/lib/auth/return-to";
+import { codesViewBinding } from "@/lib/auth/session";
 import {
   confirmPendingRecoveryCodes,
   discardPendingRecoveryCodes,
+  discardRefusedRecoveryCodes,
   generatePendingRecoveryCodes,
   reopenPendingRecoveryCodes,
-  type PendingRecoveryCodes,
 } from "@/lib/mfa/recovery-codes";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
-import { RECOVERY_CODES_MESSAGES, RECOVERY_CODES_SAVED_URL } from "./recovery-codes-messages";
 import { formFields } from "@/lib/security/action-input";
+import { RECOVERY_CODES_MESSAGES, RECOVERY_CODES_SAVED_URL } from "./recovery-codes-messages";
 
 /**
  * Generate → show → confirm (or cancel), one action over one form state, as the TOTP enrolment.
- * The codes travel only in the returned state (rendered by the server even without JS) and,
- * sealed, in the confirm form; the database holds their HMACs. Every intent re-checks the
- * privileged session first (an action is a public POST endpoint).
+ * Shared by the settings page and the page after a recovery-code sign-in, hence here and not in
+ * either route. The codes travel only in the returned state (rendered by the server even without
+ * JS) and, sealed to the session and the page view, in the confirm form; the database holds their
+ * HMACs. Every intent re-checks the privileged session first (an action is a public POST endpoint).
  */
-export interface RecoveryCodesState extends FormState {
-  pending?: PendingRecoveryCodes;
-}
 
 const formSchema = z.object({
   intent: z.enum(["generate", "confirm", "cancel"]),
@@ -70,20 +69,29 @@ export async function recoveryCodesAction(_previous: RecoveryCodesState, input: 
 async function generate({ session, availableAal }: SignedIn): Promise<RecoveryCodesState> {
   // Codes back up another second factor; without one they would be a second factor on their own.
   if (availableAal !== "aal2") return { message: RECOVERY_CODES_MESSAGES.needsSecondFactor };
-  return { pending: await generatePendingRecoveryCodes(session.userId, session.id) };
+  const view = (await codesViewBinding({ create: true }))!;
+  return { pending: await generatePendingRecoveryCodes(session.userId, { sessionId: session.id, view }) };
 }
 
 async function confirm({ session }: SignedIn, sealed: string, saved: string | undefined, after: string): Promise<RecoveryCodesState> {
-  const pending = sealed ? reopenPendingRecoveryCodes(sealed, session.userId, session.id) : null;
-  if (!pending) return { message: RECOVERY_CODES_MESSAGES.expired };
+  const view = await codesViewBinding({ create: false });
+  const binding = view ? { sessionId: session.id, view } : null;
+  const pending = sealed && binding ? reopenPendingRecoveryCodes(sealed, session.userId, binding) : null;
+  if (!binding || !pending) return refused(session, sealed);
   const parsed = confirmSchema.safeParse({ sealed, saved });
   if (!parsed.success) return { pending, errors: z.flattenError(parsed.error).fieldErrors };
 
-  const outcome = await confirmPendingRecoveryCodes(parsed.data.sealed, session.userId, session.id);
-  if (!outcome.ok) return { message: RECOVERY_CODES_MESSAGES.expired };
+  const outcome = await confirmPendingRecoveryCodes(parsed.data.sealed, session.userId, binding);
+  if (!outcome.ok) return refused(session, sealed);
   await recordSecurityEvent(session.userId, "recovery_codes.created", await getClientContext(), {
     count: pending.codes.length,
     replaced_previous: outcome.replacedPrevious,
   });
   redirect(after);
+}
+
+/** Too late, or the page was opened again since: these codes can never become valid, so they go. */
+async function refused(session: SignedIn["session"], sealed: string): Promise<RecoveryCodesState> {
+  if (sealed) await discardRefusedRecoveryCodes(sealed, session.userId, session.id);
+  return { message: RECOVERY_CODES_MESSAGES.expired };
 }

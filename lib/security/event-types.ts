@@ -1,0 +1,49 @@
+/**
+ * The security log's vocabulary, in a module of its own so that the log (audit.ts), the mail rules
+ * (notifications.ts) and the wording (event-labels.ts) depend on it and not on each other.
+ * Types only: nothing here runs.
+ */
+
+/** Every kind of event the security log knows. Details never carry secrets. */
+export type SecurityEventType =
+  | "account.created"
+  | "signin.succeeded"
+  | "signin.failed"
+  | "signin.throttled"
+  /** 100 consecutive wrong passwords: password sign-in stopped for the account. */
+  | "signin.locked"
+  /** 10 consecutive wrong passwords: the owner is told. */
+  | "signin.failures_alert"
+  | "reauth.succeeded"
+  | "second_factor.succeeded"
+  | "second_factor.failed"
+  | "second_factor.throttled"
+  | "second_factor.locked"
+  | "second_factor.failures_alert"
+  | "totp.replay_refused"
+  | "totp.enabled"
+  | "totp.removed"
+  | "webauthn.added"
+  | "webauthn.renamed"
+  | "webauthn.removed"
+  | "webauthn.counter_regressed"
+  | "recovery_codes.created"
+  | "recovery_codes.deleted"
+  /** A reset link was asked for this account's address (anyone can ask: aggregated). */
+  | "password.reset_requested"
+  /** The password was set through a mailed reset link (second factor passed first, if any). */
+  | "password.reset"
+  | "session.signed_out"
+  | "session.revoked"
+  | "session.others_revoked"
+  /** Operator actions (scripts/admin.ts). */
+  | "admin.second_factors_reset"
+  | "admin.sessions_revoked"
+  | "admin.sign_in_unlocked"
+  /** The operator made the password stop working and mailed a reset link. */
+  | "admin.password_reset_forced";
+
+export type SecurityEventDetail = Record<string, string | number | boolean | null>;
+
+/** Who caused an event: the user's own requests, or the operator CLI (never settable by a request). */
+export type SecurityEventActor = "user" | "operator";
