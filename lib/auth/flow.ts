@@ -8,10 +8,9 @@ import {
 } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
 import { availableAal } from "@/lib/mfa";
-import type { SecondFactorMethodId, VerifyOutcome } from "@/lib/mfa/types";
+import type { SecondFactorMethodId, VerifyFailure, VerifyOutcome } from "@/lib/mfa/types";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { ipBucketKey, type ClientContext } from "@/lib/security/client";
-import { formatWait } from "@/lib/security/rate-limit-policy";
 import { reachedAlert, refundAttempt, resetAttempts, spendAttempts } from "@/lib/security/rate-limit";
 
 /**
@@ -71,18 +70,15 @@ export async function completeFirstFactor(
   return token;
 }
 
-export type SecondFactorResult = { ok: true } | { ok: false; message: string };
+/**
+ * Why a second-factor attempt didn't complete, for the page to word: the method's own reason, or
+ * the shared budget (throttled for a while, locked until support), or a concurrent change.
+ */
+export type SecondFactorRefusal =
+  | { reason: VerifyFailure | "raced" | "locked" }
+  | { reason: "throttled"; retryAfterSeconds: number };
 
-export const SECOND_FACTOR_MESSAGES = {
-  invalid: "That code isn't valid. Check it and try again.",
-  key_invalid: "That security key wasn't accepted. Try again, or use another method.",
-  replayed: "That code was already used. Wait for your app to show a new one.",
-  not_enrolled: "That method isn't set up for your account. Choose another.",
-  raced: "Your session changed while this was checked. Please try again.",
-  throttled: (seconds: number) => `Too many attempts. Try again in ${formatWait(seconds)}.`,
-  locked:
-    "Two-step verification is locked for this account after too many wrong attempts. Nobody can sign in to it with a code or key until support unlocks it; contact support.",
-} as const;
+export type SecondFactorResult = { ok: true } | ({ ok: false } & SecondFactorRefusal);
 
 /**
  * One attempt at a second factor, for every method: spend the shared budget first (so parallel
@@ -103,23 +99,22 @@ export async function attemptSecondFactor(
   if (!limit.allowed) {
     if (limit.reason === "capped") {
       await recordSecurityEvent(session.userId, "second_factor.locked", client, { method });
-      return { ok: false, message: SECOND_FACTOR_MESSAGES.locked };
+      return { ok: false, reason: "locked" };
     }
     await recordSecurityEvent(session.userId, "second_factor.throttled", client, { method });
-    return { ok: false, message: SECOND_FACTOR_MESSAGES.throttled(limit.retryAfterSeconds) };
+    return { ok: false, reason: "throttled", retryAfterSeconds: limit.retryAfterSeconds };
   }
   const outcome = await verify();
   if (!outcome.ok) {
     const type = outcome.reason === "replayed" && method === "totp" ? "totp.replay_refused" : "second_factor.failed";
-    await recordSecurityEvent(session.userId, type, client, { method, reason: outcome.reason });
+    await recordSecurityEvent(session.userId, type, client, { ...outcome.detail, method, reason: outcome.reason });
     // Ten wrong second steps in a row: someone who has the password is guessing (mailed).
     if (reachedAlert("secondFactorAccount", limit)) await recordSecurityEvent(session.userId, "second_factor.failures_alert", client, { method });
-    const message = method === "webauthn" && outcome.reason === "invalid" ? SECOND_FACTOR_MESSAGES.key_invalid : SECOND_FACTOR_MESSAGES[outcome.reason];
-    return { ok: false, message };
+    return { ok: false, reason: outcome.reason };
   }
   await Promise.all([resetAttempts("secondFactorAccount", session.userId), refundAttempt("secondFactorIp", ipKey)]);
   const token = await recordAuthenticationStep(session, { method, effect: "complete" });
-  if (!token) return { ok: false, message: SECOND_FACTOR_MESSAGES.raced };
+  if (!token) return { ok: false, reason: "raced" };
   await recordSecurityEvent(session.userId, "second_factor.succeeded", client, { method, ...outcome.detail });
   return { ok: true };
 }

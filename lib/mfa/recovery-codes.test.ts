@@ -14,12 +14,14 @@ process.env.AUTH_SECRET_PREVIOUS = "recovery-test-previous-secret-".padEnd(48, "
 type RecoveryCodes = typeof import("./recovery-codes");
 let rc: RecoveryCodes;
 let mfa: typeof import("./index");
+let removal: typeof import("./removal");
 let users: typeof import("@/db/queries/users");
 let client: typeof import("@/db/client");
 
 beforeAll(async () => {
   rc = await import("./recovery-codes");
   mfa = await import("./index");
+  removal = await import("./removal");
   users = await import("@/db/queries/users");
   client = await import("@/db/client");
 });
@@ -237,12 +239,12 @@ describe("recovery codes as a second factor", () => {
   it("are deleted when the last other second factor goes, and kept while one remains", async () => {
     const { userId } = await userWithCodes();
     sqlite().prepare("INSERT INTO totp_credentials (id, user_id, secret_ciphertext, created_at) VALUES (?, ?, 'x', 0)").run(`totp-${userId}`, userId);
-    expect(await mfa.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: false });
+    expect(await removal.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: false });
     expect(setsOf(userId)).toHaveLength(1);
 
     sqlite().prepare("DELETE FROM totp_credentials WHERE user_id = ?").run(userId);
     await rc.generatePendingRecoveryCodes(userId, "session-a");
-    expect(await mfa.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: true });
+    expect(await removal.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: true });
     expect(setsOf(userId)).toEqual([]);
     const events = sqlite().prepare("SELECT type FROM security_events WHERE user_id = ?").all(userId) as Array<{ type: string }>;
     expect(events.map((e) => e.type)).toEqual(["recovery_codes.deleted"]);

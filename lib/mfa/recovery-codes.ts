@@ -20,6 +20,7 @@ import {
   normaliseRecoveryCode,
 } from "@/lib/mfa/recovery-code-format";
 import type { SecondFactorMethod, VerifyOutcome } from "@/lib/mfa/types";
+import { recordSecurityEvent } from "@/lib/security/audit";
 
 /**
  * Recovery codes (Kratos' "lookup secrets"): ten single-use codes that stand in for the other
@@ -35,12 +36,21 @@ export const PENDING_SET_MAX_AGE_SECONDS = 15 * 60;
 /** At or below this many unused codes the user is offered a new set right after using one. */
 export const LOW_RECOVERY_CODES_THRESHOLD = 3;
 
-export const recoveryCodesMethod: SecondFactorMethod = {
+export const recoveryCodesMethod: SecondFactorMethod<"lookup_secret"> = {
   id: "lookup_secret",
   // A fallback for the other methods, never a reason on its own to ask for a second factor.
   raisesAvailableAal: false,
   async isEnrolled(userId) {
     return hasUnusedRecoveryCode(userId);
+  },
+  verify: (userId, { code }, { now }) => verifyRecoveryCode(userId, code, now),
+  // The whole set goes (codes are never removed one by one). The after-removal rule has nothing
+  // to add: it only ever deletes recovery codes.
+  async remove(userId, _credentialId, { client }) {
+    const { hadValidSet } = await deleteAllRecoveryCodes(userId);
+    if (!hadValidSet) return { ok: false, reason: "not_found" };
+    await recordSecurityEvent(userId, "recovery_codes.deleted", client, { reason: "removed" });
+    return { ok: true, recoveryCodesDeleted: true };
   },
   async removeAll(userId) {
     await deleteAllRecoveryCodes(userId);
