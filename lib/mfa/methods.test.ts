@@ -49,24 +49,24 @@ async function newUser() {
 
 /** Enrols TOTP at `at`; returns the secret (base32). */
 async function withTotp(userId: string, at: Date) {
-  const enrolment = await totpModule.startTotpEnrolment(userId, "session-1", `${userId}@example.test`);
+  const enrolment = await totpModule.beginTotpEnrolment(userId, "session-1", `${userId}@example.test`);
   const secret = enrolment.setupKey.replaceAll(" ", "");
   expect(await totpModule.confirmTotpEnrolment(enrolment.sealed, totp(secret, at.getTime()), userId, "session-1", at)).toEqual({ ok: true });
   return secret;
 }
 
 async function withRecoveryCodes(userId: string) {
-  const pending = await rc.generatePendingRecoveryCodes(userId, "session-1");
-  expect(await rc.confirmPendingRecoveryCodes(pending.sealed, userId, "session-1")).toMatchObject({ ok: true });
+  const pending = await rc.beginRecoveryCodeSet(userId, "session-1");
+  expect(await rc.confirmRecoveryCodeSet(pending.sealed, userId, "session-1")).toMatchObject({ ok: true });
   return pending.codes;
 }
 
 const newKey = () => new SoftAuthenticator({ origin: ORIGIN, rpId: "localhost" });
 
 async function withKey(userId: string, key = newKey()) {
-  const options = await webauthn.createRegistrationOptions({ userId, email: `${userId}@example.test`, binding: `session-${userId}` });
+  const options = await webauthn.beginWebAuthnRegistration({ userId, email: `${userId}@example.test`, binding: `session-${userId}` });
   const response = input.registrationResponseSchema.parse(key.register(options.challenge, options.user.id));
-  expect(await webauthn.verifyRegistration({ userId, binding: `session-${userId}`, name: "Blue key", response })).toMatchObject({ ok: true });
+  expect(await webauthn.confirmWebAuthnRegistration({ userId, binding: `session-${userId}`, name: "Blue key", response })).toMatchObject({ ok: true });
   return key;
 }
 

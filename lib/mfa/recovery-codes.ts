@@ -92,7 +92,7 @@ interface SealedPending {
  * Step one: a new set, stored hashed as "pending" and bound to this session. The current codes
  * (if any) stay valid until the user confirms the new ones.
  */
-export async function generatePendingRecoveryCodes(userId: string, sessionId: string, now = new Date()): Promise<PendingRecoveryCodes> {
+export async function beginRecoveryCodeSet(userId: string, sessionId: string, now = new Date()): Promise<PendingRecoveryCodes> {
   const codes = generateRecoveryCodes(RECOVERY_CODES_PER_SET);
   const key = currentKey("recovery-code-hmac");
   const setId = randomId();
@@ -115,7 +115,7 @@ export function reopenPendingRecoveryCodes(sealed: string, userId: string, sessi
 export type ConfirmRecoveryCodesOutcome = { ok: true; replacedPrevious: boolean } | { ok: false; reason: "expired" };
 
 /** Step two: the user saved the codes; they replace the old set atomically. */
-export async function confirmPendingRecoveryCodes(
+export async function confirmRecoveryCodeSet(
   sealed: string,
   userId: string,
   sessionId: string,

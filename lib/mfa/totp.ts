@@ -41,7 +41,7 @@ export interface TotpEnrolment {
 }
 
 /** Step one: a fresh secret, shown once. Nothing is stored until the user proves they saved it. */
-export async function startTotpEnrolment(userId: string, sessionId: string, email: string): Promise<TotpEnrolment> {
+export async function beginTotpEnrolment(userId: string, sessionId: string, email: string): Promise<TotpEnrolment> {
   return describeEnrolment(newTotpSecret(), userId, sessionId, email);
 }
 

@@ -11,10 +11,11 @@ import type { ClientContext } from "@/lib/security/client";
  * Enrolment is not: each method's ceremony has its own shape (TOTP shows a secret and then checks
  * a code; WebAuthn hands the browser a challenge and then checks a signed credential; recovery
  * codes are shown and then acknowledged). Forcing them through one signature would mean unions of
- * inputs and outputs that every caller takes apart again. What they share is the vocabulary: each
- * method module exports `begin…Enrolment` (nothing is stored, or only as pending) and
- * `confirm…Enrolment` (the user proved they hold it; only now does it count), with outcomes of the
- * usual `{ ok: true } | { ok: false, reason }` shape.
+ * inputs and outputs that every caller takes apart again. What they share is the vocabulary: two
+ * steps, `begin…` (nothing is stored, or only as pending) and `confirm…` (the user proved they hold
+ * it; only now does it count), with `{ ok: true } | { ok: false, reason }` outcomes:
+ * `beginTotpEnrolment` / `confirmTotpEnrolment`, `beginWebAuthnRegistration` /
+ * `confirmWebAuthnRegistration`, `beginRecoveryCodeSet` / `confirmRecoveryCodeSet`.
  */
 export type SecondFactorMethodId = "totp" | "webauthn" | "lookup_secret";
 

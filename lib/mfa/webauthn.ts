@@ -102,7 +102,7 @@ export function userHandleOf(userId: string): string {
 
 const parseTransports = (json: string) => JSON.parse(json) as AuthenticatorTransport[];
 
-export async function createRegistrationOptions(input: {
+export async function beginWebAuthnRegistration(input: {
   userId: string;
   email: string;
   binding: string;
@@ -131,7 +131,7 @@ export type RegistrationOutcome =
   | { ok: false; reason: "challenge"; challenge: ChallengeRefusal }
   | { ok: false; reason: "invalid" | "duplicate" };
 
-export async function verifyRegistration(input: {
+export async function confirmWebAuthnRegistration(input: {
   userId: string;
   binding: string;
   name: string;

@@ -6,9 +6,9 @@ import type { FormState } from "@/components/ui/form-state";
 import { requirePrivileged, type SignedIn } from "@/lib/auth/guards";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import {
-  confirmPendingRecoveryCodes,
+  beginRecoveryCodeSet,
+  confirmRecoveryCodeSet,
   discardPendingRecoveryCodes,
-  generatePendingRecoveryCodes,
   reopenPendingRecoveryCodes,
   type PendingRecoveryCodes,
 } from "@/lib/mfa/recovery-codes";
@@ -70,7 +70,7 @@ export async function recoveryCodesAction(_previous: RecoveryCodesState, input: 
 async function generate({ session, availableAal }: SignedIn): Promise<RecoveryCodesState> {
   // Codes back up another second factor; without one they would be a second factor on their own.
   if (availableAal !== "aal2") return { message: RECOVERY_CODES_MESSAGES.needsSecondFactor };
-  return { pending: await generatePendingRecoveryCodes(session.userId, session.id) };
+  return { pending: await beginRecoveryCodeSet(session.userId, session.id) };
 }
 
 async function confirm({ session }: SignedIn, sealed: string, saved: string | undefined, after: string): Promise<RecoveryCodesState> {
@@ -79,7 +79,7 @@ async function confirm({ session }: SignedIn, sealed: string, saved: string | un
   const parsed = confirmSchema.safeParse({ sealed, saved });
   if (!parsed.success) return { pending, errors: z.flattenError(parsed.error).fieldErrors };
 
-  const outcome = await confirmPendingRecoveryCodes(parsed.data.sealed, session.userId, session.id);
+  const outcome = await confirmRecoveryCodeSet(parsed.data.sealed, session.userId, session.id);
   if (!outcome.ok) return { message: RECOVERY_CODES_MESSAGES.expired };
   await recordSecurityEvent(session.userId, "recovery_codes.created", await getClientContext(), {
     count: pending.codes.length,

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recordAuthenticationStep } from "@/lib/auth/session";
-import { createRegistrationOptions, renameWebAuthnKey, verifyRegistration, webauthnMethod } from "@/lib/mfa/webauthn";
+import { beginWebAuthnRegistration, confirmWebAuthnRegistration, renameWebAuthnKey, webauthnMethod } from "@/lib/mfa/webauthn";
 import { keyNameSchema, registrationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
@@ -23,7 +23,7 @@ export async function beginSecurityKeyRegistration(name: unknown): Promise<Begin
   const { session } = await requirePrivileged(SETTINGS);
   const parsed = keyNameSchema.safeParse(name);
   if (!parsed.success) return { ok: false, errors: { name: z.flattenError(parsed.error).formErrors } };
-  return { ok: true, options: await createRegistrationOptions({ userId: session.userId, email: session.email, binding: session.id }) };
+  return { ok: true, options: await beginWebAuthnRegistration({ userId: session.userId, email: session.email, binding: session.id }) };
 }
 
 const REGISTRATION_MESSAGES = {
@@ -39,7 +39,7 @@ export async function finishSecurityKeyRegistration(name: unknown, response: unk
   if (!parsedName.success) return { errors: { name: z.flattenError(parsedName.error).formErrors } };
   const parsedResponse = registrationResponseSchema.safeParse(response);
   if (!parsedResponse.success) return { message: REGISTRATION_MESSAGES.invalid };
-  const outcome = await verifyRegistration({
+  const outcome = await confirmWebAuthnRegistration({
     userId: session.userId,
     binding: session.id,
     name: parsedName.data,
