@@ -88,8 +88,13 @@ test("wrong codes throttle the second factor, even for a right code", async ({ p
   await signIn(page, email, PASSWORD);
 
   const submit = async (code: string) => {
-    await page.getByLabel(/authentication code/i).fill(code);
+    const field = page.getByLabel(/authentication code/i);
+    await field.fill(code);
     await page.getByRole("button", { name: /^verify$/i }).click();
+    // The previous answer's alert is still shown until this one arrives: wait for the action to
+    // finish (React empties the form when it does), so neither a stale alert is read nor the next
+    // code typed into a form about to be emptied.
+    await expect(field).toHaveValue("");
     // Filtered: Next.js' route announcer is an alert region too.
     const alert = page.getByRole("alert").filter({ hasText: /isn't valid|too many/i });
     await expect(alert).toBeVisible();
