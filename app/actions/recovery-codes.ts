@@ -7,10 +7,10 @@ import { requirePrivileged, type SignedIn } from "@/lib/auth/guards";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { codesViewBinding } from "@/lib/auth/session";
 import {
-  confirmPendingRecoveryCodes,
+  beginRecoveryCodeSet,
+  confirmRecoveryCodeSet,
   discardPendingRecoveryCodes,
   discardRefusedRecoveryCodes,
-  generatePendingRecoveryCodes,
   reopenPendingRecoveryCodes,
 } from "@/lib/mfa/recovery-codes";
 import { recordSecurityEvent } from "@/lib/security/audit";
@@ -70,7 +70,7 @@ async function generate({ session, availableAal }: SignedIn): Promise<RecoveryCo
   // Codes back up another second factor; without one they would be a second factor on their own.
   if (availableAal !== "aal2") return { message: RECOVERY_CODES_MESSAGES.needsSecondFactor };
   const view = (await codesViewBinding({ create: true }))!;
-  return { pending: await generatePendingRecoveryCodes(session.userId, { sessionId: session.id, view }) };
+  return { pending: await beginRecoveryCodeSet(session.userId, { sessionId: session.id, view }) };
 }
 
 async function confirm({ session }: SignedIn, sealed: string, saved: string | undefined, after: string): Promise<RecoveryCodesState> {
@@ -81,7 +81,7 @@ async function confirm({ session }: SignedIn, sealed: string, saved: string | un
   const parsed = confirmSchema.safeParse({ sealed, saved });
   if (!parsed.success) return { pending, errors: z.flattenError(parsed.error).fieldErrors };
 
-  const outcome = await confirmPendingRecoveryCodes(parsed.data.sealed, session.userId, binding);
+  const outcome = await confirmRecoveryCodeSet(parsed.data.sealed, session.userId, binding);
   if (!outcome.ok) return refused(session, sealed);
   await recordSecurityEvent(session.userId, "recovery_codes.created", await getClientContext(), {
     count: pending.codes.length,

@@ -3,9 +3,10 @@ import { meetsAal, isPrivileged, secondFactorStepOpen, type Aal } from "@/lib/au
 import { recordAuthenticationStep, type Session } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
 import { availableAal } from "@/lib/mfa";
-import type { SecondFactorMethodId, VerifyOutcome } from "@/lib/mfa/types";
+import type { SecondFactorMethodId, VerifyFailure, VerifyOutcome } from "@/lib/mfa/types";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
+import type { SecurityEventDetail } from "@/lib/security/event-types";
 import { formatWait } from "@/lib/security/rate-limit-policy";
 import { reachedAlert, secondFactorSucceeded, spendSecondFactorAttempt } from "@/lib/security/rate-limit";
 
@@ -40,23 +41,53 @@ export function mayCompleteSecondFactor(access: Access, now = new Date()): acces
   return access.availableAal === "aal2" && secondFactorStepOpen(session.secondFactorDueSince, now);
 }
 
-export type SecondFactorResult = { ok: true } | { ok: false; message: string };
+/**
+ * Why a second-factor attempt didn't complete, for the page to word: the method's own reason, or
+ * the shared budget (throttled for a while, locked until support), or a concurrent change.
+ */
+export type SecondFactorRefusal =
+  | { reason: VerifyFailure | "raced" | "locked" }
+  | { reason: "throttled"; retryAfterSeconds: number };
 
-export const SECOND_FACTOR_MESSAGES = {
-  invalid: "That code isn't valid. Check it and try again.",
-  key_invalid: "That security key wasn't accepted. Try again, or use another method.",
-  replayed: "That code was already used. Wait for your app to show a new one.",
-  not_enrolled: "That method isn't set up for your account. Choose another.",
-  raced: "Your session changed while this was checked. Please try again.",
-  throttled: (seconds: number) => `Too many attempts. Try again in ${formatWait(seconds)}.`,
-  locked:
-    "Two-step verification is locked for this account after too many wrong attempts. Nobody can sign in to it with a code or key until support unlocks it; contact support.",
-} as const;
+export type SecondFactorResult = { ok: true } | ({ ok: false } & SecondFactorRefusal);
 
 /**
- * One attempt at a second factor, for every method: spend the shared budget first (so parallel
- * guesses can't overspend and a throttled user is refused even with a right code), verify, then
- * append the method to the AMR, restart the privileged window and rotate the token.
+ * The shared core of every second-factor check (sign-in, re-authentication, password reset): spend
+ * the account's and the address's budget first (so parallel guesses can't overspend and a
+ * throttled user is refused even with a right code), verify, log a refusal (with the mail at 10
+ * in a row), and on success start the account's count over. `context` is added to the log detail.
+ */
+export async function checkSecondFactor(
+  userId: string,
+  method: SecondFactorMethodId,
+  client: ClientContext,
+  verify: () => Promise<VerifyOutcome>,
+  context: SecurityEventDetail = {},
+): Promise<{ ok: true; detail: SecurityEventDetail } | ({ ok: false } & SecondFactorRefusal)> {
+  const limit = await spendSecondFactorAttempt(userId, client);
+  if (!limit.allowed) {
+    if (limit.reason === "capped") {
+      await recordSecurityEvent(userId, "second_factor.locked", client, { ...context, method });
+      return { ok: false, reason: "locked" };
+    }
+    await recordSecurityEvent(userId, "second_factor.throttled", client, { ...context, method });
+    return { ok: false, reason: "throttled", retryAfterSeconds: limit.retryAfterSeconds };
+  }
+  const outcome = await verify();
+  if (!outcome.ok) {
+    const type = outcome.reason === "replayed" && method === "totp" ? "totp.replay_refused" : "second_factor.failed";
+    await recordSecurityEvent(userId, type, client, { ...outcome.detail, ...context, method, reason: outcome.reason });
+    // Ten wrong second steps in a row: someone who has the password is guessing (mailed).
+    if (reachedAlert("secondFactorAccount", limit)) await recordSecurityEvent(userId, "second_factor.failures_alert", client, { ...context, method });
+    return { ok: false, reason: outcome.reason };
+  }
+  await secondFactorSucceeded(userId, client);
+  return { ok: true, detail: { ...context, method, ...outcome.detail } };
+}
+
+/**
+ * One attempt at a session's second factor, for every method: the shared check, then append the
+ * method to the AMR, restart the privileged window and rotate the token.
  */
 export async function attemptSecondFactor(
   session: Session,
@@ -64,27 +95,10 @@ export async function attemptSecondFactor(
   client: ClientContext,
   verify: () => Promise<VerifyOutcome>,
 ): Promise<SecondFactorResult> {
-  const limit = await spendSecondFactorAttempt(session.userId, client);
-  if (!limit.allowed) {
-    if (limit.reason === "capped") {
-      await recordSecurityEvent(session.userId, "second_factor.locked", client, { method });
-      return { ok: false, message: SECOND_FACTOR_MESSAGES.locked };
-    }
-    await recordSecurityEvent(session.userId, "second_factor.throttled", client, { method });
-    return { ok: false, message: SECOND_FACTOR_MESSAGES.throttled(limit.retryAfterSeconds) };
-  }
-  const outcome = await verify();
-  if (!outcome.ok) {
-    const type = outcome.reason === "replayed" && method === "totp" ? "totp.replay_refused" : "second_factor.failed";
-    await recordSecurityEvent(session.userId, type, client, { method, reason: outcome.reason });
-    // Ten wrong second steps in a row: someone who has the password is guessing (mailed).
-    if (reachedAlert("secondFactorAccount", limit)) await recordSecurityEvent(session.userId, "second_factor.failures_alert", client, { method });
-    const message = method === "webauthn" && outcome.reason === "invalid" ? SECOND_FACTOR_MESSAGES.key_invalid : SECOND_FACTOR_MESSAGES[outcome.reason];
-    return { ok: false, message };
-  }
-  await secondFactorSucceeded(session.userId, client);
+  const checked = await checkSecondFactor(session.userId, method, client, verify);
+  if (!checked.ok) return checked;
   const token = await recordAuthenticationStep(session, { method, effect: "complete" });
-  if (!token) return { ok: false, message: SECOND_FACTOR_MESSAGES.raced };
-  await recordSecurityEvent(session.userId, "second_factor.succeeded", client, { method, ...outcome.detail });
+  if (!token) return { ok: false, reason: "raced" };
+  await recordSecurityEvent(session.userId, "second_factor.succeeded", client, checked.detail);
   return { ok: true };
 }

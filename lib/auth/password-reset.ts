@@ -11,7 +11,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { checkNewPassword } from "@/lib/auth/password-policy";
 import { RESET_TOKEN_TTL_MINUTES } from "@/lib/auth/password-reset-policy";
 import { clearPasswordFailures } from "@/lib/auth/password-sign-in";
-import { SECOND_FACTOR_MESSAGES } from "@/lib/auth/flow";
+import { checkSecondFactor, type SecondFactorRefusal } from "@/lib/auth/flow";
 import { getConfig } from "@/lib/config";
 import { sha256Hex } from "@/lib/crypto/hash";
 import { randomToken } from "@/lib/crypto/random";
@@ -150,13 +150,12 @@ export async function openPasswordReset(token: unknown, now = new Date()): Promi
   };
 }
 
-export type ResetStepResult = { ok: true } | { ok: false; message: string };
+export type ResetStepResult = { ok: true } | ({ ok: false } & SecondFactorRefusal) | { ok: false; reason: "expired" };
 
 /**
- * The reset's second factor, with sign-in's rules (lib/auth/flow.ts attemptSecondFactor): the
+ * The reset's second factor, with sign-in's rules (checkSecondFactor in lib/auth/flow.ts): the
  * same shared per-account and per-address budget, spent before verifying, with the mail at 10 and
- * the stop at 100; a success starts the account's count over and gives the address its attempt
- * back. The pass is recorded on the reset row, never in the browser.
+ * the stop at 100. The pass is recorded on the reset row, never in the browser.
  */
 export async function attemptResetSecondFactor(
   reset: OpenReset,
@@ -164,27 +163,10 @@ export async function attemptResetSecondFactor(
   client: ClientContext,
   verify: () => Promise<VerifyOutcome>,
 ): Promise<ResetStepResult> {
-  const limit = await spendSecondFactorAttempt(reset.userId, client);
-  const context = { method, during: "password_reset" };
-  if (!limit.allowed) {
-    if (limit.reason === "capped") {
-      await recordSecurityEvent(reset.userId, "second_factor.locked", client, context);
-      return { ok: false, message: SECOND_FACTOR_MESSAGES.locked };
-    }
-    await recordSecurityEvent(reset.userId, "second_factor.throttled", client, context);
-    return { ok: false, message: SECOND_FACTOR_MESSAGES.throttled(limit.retryAfterSeconds) };
-  }
-  const outcome = await verify();
-  if (!outcome.ok) {
-    const type = outcome.reason === "replayed" && method === "totp" ? "totp.replay_refused" : "second_factor.failed";
-    await recordSecurityEvent(reset.userId, type, client, { ...context, reason: outcome.reason });
-    if (reachedAlert("secondFactorAccount", limit)) await recordSecurityEvent(reset.userId, "second_factor.failures_alert", client, context);
-    const message = method === "webauthn" && outcome.reason === "invalid" ? SECOND_FACTOR_MESSAGES.key_invalid : SECOND_FACTOR_MESSAGES[outcome.reason];
-    return { ok: false, message };
-  }
-  await secondFactorSucceeded(reset.userId, client);
-  if (!(await markPasswordResetSecondFactor(reset.tokenHash, method, new Date()))) return { ok: false, message: RESET_MESSAGES.expired };
-  await recordSecurityEvent(reset.userId, "second_factor.succeeded", client, { ...context, ...outcome.detail });
+  const checked = await checkSecondFactor(reset.userId, method, client, verify, { during: "password_reset" });
+  if (!checked.ok) return checked;
+  if (!(await markPasswordResetSecondFactor(reset.tokenHash, method, new Date()))) return { ok: false, reason: "expired" };
+  await recordSecurityEvent(reset.userId, "second_factor.succeeded", client, checked.detail);
   return { ok: true };
 }
 

@@ -1,19 +1,36 @@
 import "server-only";
 import type { Aal } from "@/lib/auth/aal";
-import { deleteAllRecoveryCodes, recoveryCodesMethod } from "@/lib/mfa/recovery-codes";
+import { recoveryCodesMethod } from "@/lib/mfa/recovery-codes";
 import { totpMethod } from "@/lib/mfa/totp";
 import { webauthnMethod } from "@/lib/mfa/webauthn";
 import type { SecondFactorMethod, SecondFactorMethodId } from "@/lib/mfa/types";
-import { recordSecurityEvent } from "@/lib/security/audit";
-import { getClientContext, type ClientContext } from "@/lib/security/client";
 
-export type { SecondFactorMethod, SecondFactorMethodId, VerifyOutcome } from "@/lib/mfa/types";
+export type {
+  MethodContext,
+  RemoveOutcome,
+  SecondFactorMethod,
+  SecondFactorMethodId,
+  VerifyFailure,
+  VerifyInputs,
+  VerifyOutcome,
+} from "@/lib/mfa/types";
+
+const METHODS: { readonly [Id in SecondFactorMethodId]: SecondFactorMethod<Id> } = {
+  webauthn: webauthnMethod,
+  totp: totpMethod,
+  lookup_secret: recoveryCodesMethod,
+};
 
 /**
  * Every second-factor method the app offers, in the order the sign-in step offers them: the
  * phishing-resistant one first. Recovery codes stay last: they are the fallback, not the default.
  */
-export const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [webauthnMethod, totpMethod, recoveryCodesMethod];
+export const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = [METHODS.webauthn, METHODS.totp, METHODS.lookup_secret];
+
+/** The method behind an id, typed by it (so `verify` takes that method's input). */
+export function secondFactorMethod<Id extends SecondFactorMethodId>(id: Id): SecondFactorMethod<Id> {
+  return METHODS[id];
+}
 
 /** The methods this user can complete a second factor with right now. */
 export async function enrolledMethods(userId: string): Promise<SecondFactorMethodId[]> {
@@ -27,17 +44,4 @@ export async function availableAal(userId: string): Promise<Aal> {
     if (method.raisesAvailableAal && (await method.isEnrolled(userId))) return "aal2";
   }
   return "aal1";
-}
-
-/**
- * Call after removing any second-factor credential (TOTP, a security key). Recovery codes back up
- * the other methods and must not outlive the last of them (Safewhere's "offboarding"): once the
- * account is back to aal1 its codes are deleted. Returns whether any were. `client` defaults to the
- * current request's (call it from a server action or route handler).
- */
-export async function afterSecondFactorRemoved(userId: string, client?: ClientContext): Promise<{ recoveryCodesDeleted: boolean }> {
-  if ((await availableAal(userId)) !== "aal1") return { recoveryCodesDeleted: false };
-  const { hadValidSet } = await deleteAllRecoveryCodes(userId);
-  if (hadValidSet) await recordSecurityEvent(userId, "recovery_codes.deleted", client ?? (await getClientContext()), { reason: "no_second_factor_left" });
-  return { recoveryCodesDeleted: hadValidSet };
 }

@@ -14,12 +14,14 @@ process.env.AUTH_SECRET_PREVIOUS = "recovery-test-previous-secret-".padEnd(48, "
 type RecoveryCodes = typeof import("./recovery-codes");
 let rc: RecoveryCodes;
 let mfa: typeof import("./index");
+let removal: typeof import("./removal");
 let users: typeof import("@/db/queries/users");
 let client: typeof import("@/db/client");
 
 beforeAll(async () => {
   rc = await import("./recovery-codes");
   mfa = await import("./index");
+  removal = await import("./removal");
   users = await import("@/db/queries/users");
   client = await import("@/db/client");
 });
@@ -38,8 +40,8 @@ async function newUser() {
 /** A user with a confirmed set; returns the codes as displayed. */
 async function userWithCodes(sessionId = "session-a") {
   const userId = await newUser();
-  const pending = await rc.generatePendingRecoveryCodes(userId, at(sessionId));
-  expect(await rc.confirmPendingRecoveryCodes(pending.sealed, userId, at(sessionId))).toMatchObject({ ok: true });
+  const pending = await rc.beginRecoveryCodeSet(userId, at(sessionId));
+  expect(await rc.confirmRecoveryCodeSet(pending.sealed, userId, at(sessionId))).toMatchObject({ ok: true });
   return { userId, codes: pending.codes };
 }
 
@@ -58,7 +60,7 @@ const keyIds = () => [keyIdOf(process.env.AUTH_SECRET!), keyIdOf(process.env.AUT
 describe("generating and confirming", () => {
   it("stores a new set as pending, bound to the session, until it is confirmed", async () => {
     const userId = await newUser();
-    const pending = await rc.generatePendingRecoveryCodes(userId, at("session-1"));
+    const pending = await rc.beginRecoveryCodeSet(userId, at("session-1"));
     expect(pending.codes).toHaveLength(10);
     for (const code of pending.codes) expect(code).toMatch(/^[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]$/);
     expect(setsOf(userId)).toEqual([expect.objectContaining({ status: "pending", sessionId: "session-1" })]);
@@ -66,18 +68,18 @@ describe("generating and confirming", () => {
     expect(await rc.verifyRecoveryCode(userId, pending.codes[0])).toEqual({ ok: false, reason: "invalid" });
     expect(await rc.recoveryCodesMethod.isEnrolled(userId)).toBe(false);
 
-    expect(await rc.confirmPendingRecoveryCodes(pending.sealed, userId, at("session-1"))).toEqual({ ok: true, replacedPrevious: false });
+    expect(await rc.confirmRecoveryCodeSet(pending.sealed, userId, at("session-1"))).toEqual({ ok: true, replacedPrevious: false });
     expect(setsOf(userId)).toEqual([expect.objectContaining({ status: "active", sessionId: null })]);
     expect(await rc.recoveryCodesMethod.isEnrolled(userId)).toBe(true);
   });
 
   it("keeps the old set valid until the new one is confirmed, then replaces it in one step", async () => {
     const { userId, codes: oldCodes } = await userWithCodes();
-    const next = await rc.generatePendingRecoveryCodes(userId, at("session-a"));
+    const next = await rc.beginRecoveryCodeSet(userId, at("session-a"));
     expect(await rc.verifyRecoveryCode(userId, next.codes[0])).toMatchObject({ ok: false });
     expect(await rc.verifyRecoveryCode(userId, oldCodes[0])).toMatchObject({ ok: true });
 
-    expect(await rc.confirmPendingRecoveryCodes(next.sealed, userId, at("session-a"))).toEqual({ ok: true, replacedPrevious: true });
+    expect(await rc.confirmRecoveryCodeSet(next.sealed, userId, at("session-a"))).toEqual({ ok: true, replacedPrevious: true });
     expect(setsOf(userId).map((s) => s.status)).toEqual(["active"]);
     expect(await rc.verifyRecoveryCode(userId, oldCodes[1])).toEqual({ ok: false, reason: "invalid" });
     expect(await rc.verifyRecoveryCode(userId, next.codes[1])).toMatchObject({ ok: true });
@@ -85,55 +87,55 @@ describe("generating and confirming", () => {
 
   it("generating again discards the earlier pending set", async () => {
     const userId = await newUser();
-    const first = await rc.generatePendingRecoveryCodes(userId, at("session-1"));
-    const second = await rc.generatePendingRecoveryCodes(userId, at("session-1"));
+    const first = await rc.beginRecoveryCodeSet(userId, at("session-1"));
+    const second = await rc.beginRecoveryCodeSet(userId, at("session-1"));
     expect(setsOf(userId)).toHaveLength(1);
-    expect(await rc.confirmPendingRecoveryCodes(first.sealed, userId, at("session-1"))).toEqual({ ok: false, reason: "expired" });
-    expect(await rc.confirmPendingRecoveryCodes(second.sealed, userId, at("session-1"))).toMatchObject({ ok: true });
+    expect(await rc.confirmRecoveryCodeSet(first.sealed, userId, at("session-1"))).toEqual({ ok: false, reason: "expired" });
+    expect(await rc.confirmRecoveryCodeSet(second.sealed, userId, at("session-1"))).toMatchObject({ ok: true });
   });
 
   it("refuses a confirm from another session, another user, or after 15 minutes", async () => {
     const userId = await newUser();
     const other = await newUser();
-    const pending = await rc.generatePendingRecoveryCodes(userId, at("session-1"));
-    expect(await rc.confirmPendingRecoveryCodes(pending.sealed, userId, at("session-2"))).toEqual({ ok: false, reason: "expired" });
-    expect(await rc.confirmPendingRecoveryCodes(pending.sealed, other, at("session-1"))).toEqual({ ok: false, reason: "expired" });
+    const pending = await rc.beginRecoveryCodeSet(userId, at("session-1"));
+    expect(await rc.confirmRecoveryCodeSet(pending.sealed, userId, at("session-2"))).toEqual({ ok: false, reason: "expired" });
+    expect(await rc.confirmRecoveryCodeSet(pending.sealed, other, at("session-1"))).toEqual({ ok: false, reason: "expired" });
     const later = new Date(Date.now() + (rc.PENDING_SET_MAX_AGE_SECONDS + 1) * 1000);
     // The sealed form value carries its own expiry; the database checks the set's age as well.
-    const staleInDb = await rc.generatePendingRecoveryCodes(userId, at("session-1"), new Date(Date.now() - (rc.PENDING_SET_MAX_AGE_SECONDS + 1) * 1000));
-    expect(await rc.confirmPendingRecoveryCodes(staleInDb.sealed, userId, at("session-1"))).toEqual({ ok: false, reason: "expired" });
-    const fresh = await rc.generatePendingRecoveryCodes(userId, at("session-1"));
-    expect(await rc.confirmPendingRecoveryCodes(fresh.sealed, userId, at("session-1"), later)).toEqual({ ok: false, reason: "expired" });
+    const staleInDb = await rc.beginRecoveryCodeSet(userId, at("session-1"), new Date(Date.now() - (rc.PENDING_SET_MAX_AGE_SECONDS + 1) * 1000));
+    expect(await rc.confirmRecoveryCodeSet(staleInDb.sealed, userId, at("session-1"))).toEqual({ ok: false, reason: "expired" });
+    const fresh = await rc.beginRecoveryCodeSet(userId, at("session-1"));
+    expect(await rc.confirmRecoveryCodeSet(fresh.sealed, userId, at("session-1"), later)).toEqual({ ok: false, reason: "expired" });
     expect(setsOf(userId).every((s) => s.status === "pending")).toBe(true);
   });
 
   it("refuses a confirm from a later view of the page (the codes left the screen)", async () => {
     const userId = await newUser();
-    const pending = await rc.generatePendingRecoveryCodes(userId, at("session-1", "view-1"));
+    const pending = await rc.beginRecoveryCodeSet(userId, at("session-1", "view-1"));
     expect(rc.reopenPendingRecoveryCodes(pending.sealed, userId, at("session-1", "view-2"))).toBeNull();
-    expect(await rc.confirmPendingRecoveryCodes(pending.sealed, userId, at("session-1", "view-2"))).toEqual({ ok: false, reason: "expired" });
+    expect(await rc.confirmRecoveryCodeSet(pending.sealed, userId, at("session-1", "view-2"))).toEqual({ ok: false, reason: "expired" });
     expect(rc.reopenPendingRecoveryCodes(pending.sealed, userId, at("session-1", "view-1"))).toMatchObject({ codes: pending.codes });
-    expect(await rc.confirmPendingRecoveryCodes(pending.sealed, userId, at("session-1", "view-1"))).toMatchObject({ ok: true });
+    expect(await rc.confirmRecoveryCodeSet(pending.sealed, userId, at("session-1", "view-1"))).toMatchObject({ ok: true });
   });
 
   it("discards the set a refused confirm names, and only that one", async () => {
     const userId = await newUser();
-    const stale = await rc.generatePendingRecoveryCodes(userId, at("session-1", "view-1"));
+    const stale = await rc.beginRecoveryCodeSet(userId, at("session-1", "view-1"));
     await rc.discardRefusedRecoveryCodes(stale.sealed, userId, "session-2");
     await rc.discardRefusedRecoveryCodes(stale.sealed, await newUser(), "session-1");
     expect(setsOf(userId)).toHaveLength(1);
     await rc.discardRefusedRecoveryCodes(stale.sealed, userId, "session-1");
     expect(setsOf(userId)).toEqual([]);
 
-    const older = await rc.generatePendingRecoveryCodes(userId, at("session-1", "view-2"));
-    const newer = await rc.generatePendingRecoveryCodes(userId, at("session-1", "view-3"));
+    const older = await rc.beginRecoveryCodeSet(userId, at("session-1", "view-2"));
+    const newer = await rc.beginRecoveryCodeSet(userId, at("session-1", "view-3"));
     await rc.discardRefusedRecoveryCodes(older.sealed, userId, "session-1");
-    expect(await rc.confirmPendingRecoveryCodes(newer.sealed, userId, at("session-1", "view-3"))).toMatchObject({ ok: true });
+    expect(await rc.confirmRecoveryCodeSet(newer.sealed, userId, at("session-1", "view-3"))).toMatchObject({ ok: true });
   });
 
   it("discards a session's pending set on request without touching the valid one or another session's", async () => {
     const { userId } = await userWithCodes();
-    await rc.generatePendingRecoveryCodes(userId, at("session-a"));
+    await rc.beginRecoveryCodeSet(userId, at("session-a"));
     await rc.discardPendingRecoveryCodes(userId, "session-b");
     expect(setsOf(userId).map((s) => s.status)).toEqual(["active", "pending"]);
     await rc.discardPendingRecoveryCodes(userId, "session-a");
@@ -151,7 +153,7 @@ describe("generating and confirming", () => {
 describe("storage at rest", () => {
   it("stores HMAC-SHA-256 of user and code under the current key, never the code", async () => {
     const userId = await newUser();
-    const pending = await rc.generatePendingRecoveryCodes(userId, at("session-1"));
+    const pending = await rc.beginRecoveryCodeSet(userId, at("session-1"));
     const rows = sqlite()
       .prepare("SELECT c.position, c.code_hash AS hash, c.key_id AS keyId FROM recovery_codes c JOIN recovery_code_sets s ON s.id = c.set_id WHERE s.user_id = ? ORDER BY c.position")
       .all(userId) as Array<{ position: number; hash: string; keyId: string }>;
@@ -166,8 +168,8 @@ describe("storage at rest", () => {
 
   it("leaves no code in the database file or its WAL, with or without dashes", async () => {
     const userId = await newUser();
-    const pending = await rc.generatePendingRecoveryCodes(userId, at("session-1"));
-    await rc.confirmPendingRecoveryCodes(pending.sealed, userId, at("session-1"));
+    const pending = await rc.beginRecoveryCodeSet(userId, at("session-1"));
+    await rc.confirmRecoveryCodeSet(pending.sealed, userId, at("session-1"));
     await rc.verifyRecoveryCode(userId, pending.codes[0]);
     const file = process.env.DATABASE_PATH!;
     const bytes = Buffer.concat([readFileSync(file), existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
@@ -264,12 +266,12 @@ describe("recovery codes as a second factor", () => {
   it("are deleted when the last other second factor goes, and kept while one remains", async () => {
     const { userId } = await userWithCodes();
     sqlite().prepare("INSERT INTO totp_credentials (id, user_id, secret_ciphertext, created_at) VALUES (?, ?, 'x', 0)").run(`totp-${userId}`, userId);
-    expect(await mfa.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: false });
+    expect(await removal.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: false });
     expect(setsOf(userId)).toHaveLength(1);
 
     sqlite().prepare("DELETE FROM totp_credentials WHERE user_id = ?").run(userId);
-    await rc.generatePendingRecoveryCodes(userId, at("session-a"));
-    expect(await mfa.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: true });
+    await rc.beginRecoveryCodeSet(userId, at("session-a"));
+    expect(await removal.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: true });
     expect(setsOf(userId)).toEqual([]);
     const events = sqlite().prepare("SELECT type FROM security_events WHERE user_id = ?").all(userId) as Array<{ type: string }>;
     expect(events.map((e) => e.type)).toEqual(["recovery_codes.deleted"]);

@@ -21,6 +21,7 @@ import {
   normaliseRecoveryCode,
 } from "@/lib/mfa/recovery-code-format";
 import type { SecondFactorMethod, VerifyOutcome } from "@/lib/mfa/types";
+import { recordSecurityEvent } from "@/lib/security/audit";
 
 /**
  * Recovery codes (Kratos' "lookup secrets"): ten single-use codes that stand in for the other
@@ -36,12 +37,21 @@ export const PENDING_SET_MAX_AGE_SECONDS = 15 * 60;
 /** At or below this many unused codes the user is offered a new set right after using one. */
 export const LOW_RECOVERY_CODES_THRESHOLD = 3;
 
-export const recoveryCodesMethod: SecondFactorMethod = {
+export const recoveryCodesMethod: SecondFactorMethod<"lookup_secret"> = {
   id: "lookup_secret",
   // A fallback for the other methods, never a reason on its own to ask for a second factor.
   raisesAvailableAal: false,
   async isEnrolled(userId) {
     return hasUnusedRecoveryCode(userId);
+  },
+  verify: (userId, { code }, { now }) => verifyRecoveryCode(userId, code, now),
+  // The whole set goes (codes are never removed one by one). The after-removal rule has nothing
+  // to add: it only ever deletes recovery codes.
+  async remove(userId, _credentialId, { client }) {
+    const { hadValidSet } = await deleteAllRecoveryCodes(userId);
+    if (!hadValidSet) return { ok: false, reason: "not_found" };
+    await recordSecurityEvent(userId, "recovery_codes.deleted", client, { reason: "removed" });
+    return { ok: true, recoveryCodesDeleted: true };
   },
   async removeAll(userId) {
     await deleteAllRecoveryCodes(userId);
@@ -101,7 +111,7 @@ function openPending(sealed: string, userId: string, binding: PendingBinding): S
  * Step one: a new set, stored hashed as "pending" and bound to this session and view. The current
  * codes (if any) stay valid until the user confirms the new ones.
  */
-export async function generatePendingRecoveryCodes(userId: string, binding: PendingBinding, now = new Date()): Promise<PendingRecoveryCodes> {
+export async function beginRecoveryCodeSet(userId: string, binding: PendingBinding, now = new Date()): Promise<PendingRecoveryCodes> {
   const codes = generateRecoveryCodes(RECOVERY_CODES_PER_SET);
   const key = currentKey("recovery-code-hmac");
   const setId = randomId();
@@ -125,7 +135,7 @@ export function reopenPendingRecoveryCodes(sealed: string, userId: string, bindi
 export type ConfirmRecoveryCodesOutcome = { ok: true; replacedPrevious: boolean } | { ok: false; reason: "expired" };
 
 /** Step two: the user saved the codes; they replace the old set atomically. */
-export async function confirmPendingRecoveryCodes(
+export async function confirmRecoveryCodeSet(
   sealed: string,
   userId: string,
   binding: PendingBinding,

@@ -11,6 +11,7 @@ import {
   normaliseTotpCode,
   totpUri,
 } from "@/lib/mfa/totp-code";
+import { removeSecondFactor } from "@/lib/mfa/removal";
 import type { SecondFactorMethod, VerifyOutcome } from "@/lib/mfa/types";
 
 /** How long a started enrolment stays valid; it lives only in the browser's form until confirmed. */
@@ -19,10 +20,14 @@ const ENROLMENT_TTL_SECONDS = 15 * 60;
 const secretContext = (userId: string) => `totp-secret:${userId}`;
 const enrolmentContext = (userId: string, sessionId: string) => `totp-enrolment:${userId}:${sessionId}`;
 
-export const totpMethod: SecondFactorMethod = {
+export const totpMethod: SecondFactorMethod<"totp"> = {
   id: "totp",
   raisesAvailableAal: true,
   isEnrolled: hasTotpCredential,
+  verify: (userId, { code }, { now }) => verifyTotp(userId, code, now),
+  // An account has at most one authenticator app: there is no credential id to choose.
+  remove: (userId, _credentialId, context) =>
+    removeSecondFactor(userId, context, "totp.removed", deleteTotpCredential(userId).then((deleted) => (deleted ? {} : null))),
   async removeAll(userId) {
     await deleteTotpCredential(userId);
   },
@@ -36,7 +41,7 @@ export interface TotpEnrolment {
 }
 
 /** Step one: a fresh secret, shown once. Nothing is stored until the user proves they saved it. */
-export async function startTotpEnrolment(userId: string, sessionId: string, email: string): Promise<TotpEnrolment> {
+export async function beginTotpEnrolment(userId: string, sessionId: string, email: string): Promise<TotpEnrolment> {
   return describeEnrolment(newTotpSecret(), userId, sessionId, email);
 }
 

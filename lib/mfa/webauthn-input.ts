@@ -1,3 +1,4 @@
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { z } from "zod";
 import { factorNameSchema } from "@/lib/mfa/factor-name";
 import { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
@@ -8,7 +9,17 @@ import { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
  */
 const b64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*$/);
 
-export const registrationResponseSchema = z.object({
+/**
+ * Informational only (nothing is decided on it): a value this version doesn't know is dropped,
+ * not refused, so the outputs match @simplewebauthn/server's response types without a cast.
+ */
+const authenticatorAttachment = z
+  .string()
+  .max(32)
+  .optional()
+  .transform((value) => (value === "platform" || value === "cross-platform" ? value : undefined));
+
+export const registrationResponseSchema: z.ZodType<RegistrationResponseJSON, unknown> = z.object({
   id: b64url.min(1).max(1024),
   rawId: b64url.min(1).max(1024),
   type: z.literal("public-key"),
@@ -18,10 +29,10 @@ export const registrationResponseSchema = z.object({
     transports: z.array(z.string().max(32)).max(8).optional(),
   }),
   clientExtensionResults: z.looseObject({ credProps: z.looseObject({ rk: z.boolean().optional() }).optional() }),
-  authenticatorAttachment: z.string().max(32).optional(),
+  authenticatorAttachment,
 });
 
-export const authenticationResponseSchema = z.object({
+export const authenticationResponseSchema: z.ZodType<AuthenticationResponseJSON, unknown> = z.object({
   id: b64url.min(1).max(1024),
   rawId: b64url.min(1).max(1024),
   type: z.literal("public-key"),
@@ -32,7 +43,7 @@ export const authenticationResponseSchema = z.object({
     userHandle: b64url.optional(),
   }),
   clientExtensionResults: z.looseObject({}),
-  authenticatorAttachment: z.string().max(32).optional(),
+  authenticatorAttachment,
 });
 
 export { FACTOR_NAME_CHARACTERS_MESSAGE, factorNameSchema } from "@/lib/mfa/factor-name";

@@ -36,8 +36,8 @@ async function newUser() {
 }
 
 async function register(userId: string, authenticator: SoftAuthenticator, binding = `session-${userId}`) {
-  const options = await webauthn.createRegistrationOptions({ userId, email: `${userId}@example.test`, binding });
-  return webauthn.verifyRegistration({ userId, binding, name: "Key", response: authenticator.register(options.challenge, options.user.id) as never });
+  const options = await webauthn.beginWebAuthnRegistration({ userId, email: `${userId}@example.test`, binding });
+  return webauthn.confirmWebAuthnRegistration({ userId, binding, name: "Key", response: authenticator.register(options.challenge, options.user.id) as never });
 }
 
 async function secondFactor(userId: string, authenticator: SoftAuthenticator, overrides: Parameters<SoftAuthenticator["authenticate"]>[1] = {}, binding = `session-${userId}`) {
@@ -63,23 +63,23 @@ describe("registration", () => {
 
   it("refuses a challenge made for another session", async () => {
     const user = await newUser();
-    const options = await webauthn.createRegistrationOptions({ userId: user, email: "x@example.test", binding: "session-a" });
-    const result = await webauthn.verifyRegistration({ userId: user, binding: "session-b", name: "Key", response: newKey().register(options.challenge) as never });
+    const options = await webauthn.beginWebAuthnRegistration({ userId: user, email: "x@example.test", binding: "session-a" });
+    const result = await webauthn.confirmWebAuthnRegistration({ userId: user, binding: "session-b", name: "Key", response: newKey().register(options.challenge) as never });
     expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
   });
 
   it("refuses a challenge made for another user, even in the same session", async () => {
     const alice = await newUser();
     const bob = await newUser();
-    const options = await webauthn.createRegistrationOptions({ userId: alice, email: "a@example.test", binding: "session-shared" });
-    const result = await webauthn.verifyRegistration({ userId: bob, binding: "session-shared", name: "Key", response: newKey().register(options.challenge) as never });
+    const options = await webauthn.beginWebAuthnRegistration({ userId: alice, email: "a@example.test", binding: "session-shared" });
+    const result = await webauthn.confirmWebAuthnRegistration({ userId: bob, binding: "session-shared", name: "Key", response: newKey().register(options.challenge) as never });
     expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
   });
 
   it("refuses an authentication challenge as a registration challenge (other purpose)", async () => {
     const user = await newUser();
     const options = await webauthn.createAuthenticationOptions({ purpose: "second_factor", binding: `session-${user}`, userId: user });
-    const result = await webauthn.verifyRegistration({ userId: user, binding: `session-${user}`, name: "Key", response: newKey().register(options.challenge) as never });
+    const result = await webauthn.confirmWebAuthnRegistration({ userId: user, binding: `session-${user}`, name: "Key", response: newKey().register(options.challenge) as never });
     expect(result).toEqual({ ok: false, reason: "challenge", challenge: "forged" });
   });
 });
@@ -91,7 +91,7 @@ describe("stateless challenges", () => {
     await register(user, key);
     const before = spentCount();
     const options = await Promise.all(Array.from({ length: 20 }, (_, i) => webauthn.createAuthenticationOptions({ purpose: "passkey", binding: `attempt-page-${i}` })));
-    await webauthn.createRegistrationOptions({ userId: user, email: "x@example.test", binding: "session-z" });
+    await webauthn.beginWebAuthnRegistration({ userId: user, email: "x@example.test", binding: "session-z" });
     expect(spentCount()).toBe(before);
     const result = await webauthn.verifyAuthentication({ purpose: "passkey", binding: "attempt-page-3", response: key.authenticate(options[3]!.challenge) as never });
     expect(result).toMatchObject({ ok: true, userId: user });

@@ -13,11 +13,13 @@ import {
 import { decodeClientDataJSON } from "@simplewebauthn/server/helpers";
 import {
   deleteAllWebAuthnCredentials,
+  deleteWebAuthnCredential,
   findWebAuthnCredential,
   hasWebAuthnCredential,
   insertWebAuthnCredential,
   listWebAuthnCredentials,
   recordWebAuthnUse,
+  renameWebAuthnCredential,
   type WebAuthnCredentialRow,
 } from "@/db/queries/webauthn";
 import { isMultiFactorWebAuthn } from "@/lib/auth/aal";
@@ -31,7 +33,10 @@ import {
   type ChallengeRefusal,
   type ChallengeScope,
 } from "@/lib/mfa/webauthn-challenge";
-import type { SecondFactorMethod } from "@/lib/mfa/types";
+import { removeSecondFactor } from "@/lib/mfa/removal";
+import type { SecondFactorMethod, VerifyOutcome } from "@/lib/mfa/types";
+import { recordSecurityEvent } from "@/lib/security/audit";
+import type { ClientContext } from "@/lib/security/client";
 
 /**
  * WebAuthn ceremonies with @simplewebauthn/server v14. Challenges are stateless and bound
@@ -42,12 +47,29 @@ import type { SecondFactorMethod } from "@/lib/mfa/types";
 export { CHALLENGE_TTL_SECONDS, type CeremonyPurpose };
 export { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
 
-export const webauthnMethod: SecondFactorMethod = {
+export const webauthnMethod: SecondFactorMethod<"webauthn"> = {
   id: "webauthn",
   raisesAvailableAal: true,
   isEnrolled: hasWebAuthnCredential,
+  async verify(userId, { response, binding }, { client, now }): Promise<VerifyOutcome> {
+    const outcome = await verifyWebAuthnUse({ purpose: "second_factor", binding, userId, response, now }, client);
+    if (outcome.ok) return { ok: true, detail: { key: outcome.credential.name } };
+    // Which check refused it is worth logging; the user is told the same for all but a clone.
+    const detail = { refusal: outcome.reason === "challenge" ? `challenge_${outcome.challenge}` : outcome.reason };
+    return { ok: false, reason: outcome.reason === "counter" ? "possibly_cloned" : "invalid", detail };
+  },
+  remove(userId, credentialId, context) {
+    if (!credentialId) return Promise.resolve({ ok: false, reason: "not_found" });
+    const deleted = deleteWebAuthnCredential(userId, credentialId).then((row) => (row ? { detail: { key: row.name } } : null));
+    return removeSecondFactor(userId, context, "webauthn.removed", deleted);
+  },
   removeAll: deleteAllWebAuthnCredentials,
 };
+
+/** Renames one of the user's keys; false when it isn't (or no longer) theirs. */
+export function renameWebAuthnKey(userId: string, credentialId: string, name: string): Promise<boolean> {
+  return renameWebAuthnCredential(userId, credentialId, name);
+}
 
 function relyingParty() {
   const config = getConfig();
@@ -80,7 +102,7 @@ export function userHandleOf(userId: string): string {
 
 const parseTransports = (json: string) => JSON.parse(json) as AuthenticatorTransport[];
 
-export async function createRegistrationOptions(input: {
+export async function beginWebAuthnRegistration(input: {
   userId: string;
   email: string;
   binding: string;
@@ -109,7 +131,7 @@ export type RegistrationOutcome =
   | { ok: false; reason: "challenge"; challenge: ChallengeRefusal }
   | { ok: false; reason: "invalid" | "duplicate" };
 
-export async function verifyRegistration(input: {
+export async function confirmWebAuthnRegistration(input: {
   userId: string;
   binding: string;
   name: string;
@@ -203,6 +225,19 @@ export function counterRegressed(stored: number, received: number): boolean {
 function userHandleMatches(received: unknown, owner: string, userKnownBefore: boolean): boolean {
   if (received === undefined || received === null || received === "") return userKnownBefore;
   return typeof received === "string" && constantTimeEqual(received, userHandleOf(owner));
+}
+
+/**
+ * verifyAuthentication, plus the one consequence every WebAuthn sign-in ceremony shares: a
+ * counter that went backwards is written to the owner's security log (and mailed) as
+ * `webauthn.counter_regressed`. Second factor, passkey sign-in and re-authentication call this.
+ */
+export async function verifyWebAuthnUse(input: Parameters<typeof verifyAuthentication>[0], client: ClientContext): Promise<AuthenticationOutcome> {
+  const outcome = await verifyAuthentication(input);
+  if (!outcome.ok && outcome.reason === "counter" && outcome.credential) {
+    await recordSecurityEvent(outcome.credential.userId, "webauthn.counter_regressed", client, { key: outcome.credential.name });
+  }
+  return outcome;
 }
 
 export async function verifyAuthentication(input: {

@@ -7,9 +7,8 @@ import { getAccess } from "@/lib/auth/guards";
 import { completeFirstFactor, FIRST_FACTOR_MODES, type FirstFactorMode } from "@/lib/auth/first-factor";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { signInAttemptBinding } from "@/lib/auth/session";
-import { createAuthenticationOptions, verifyAuthentication } from "@/lib/mfa/webauthn";
+import { createAuthenticationOptions, verifyWebAuthnUse } from "@/lib/mfa/webauthn";
 import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
-import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import { formatWait } from "@/lib/security/rate-limit-policy";
 import { spendPasskeyAttempt } from "@/lib/security/rate-limit";
@@ -63,11 +62,9 @@ export async function finishPasskeySignIn(response: unknown, returnTo: unknown, 
   // Signatures can't be guessed, but each attempt costs work: same per-IP budget as passwords.
   const limit = await spendPasskeyAttempt(client);
   if (!limit.allowed) return { message: `Too many sign-in attempts. Try again in ${formatWait(limit.reason === "throttled" ? limit.retryAfterSeconds : 3600)}.` };
-  const outcome = await verifyAuthentication({ purpose: "passkey", ...scope, response: parsed.data as never });
+  // The WebAuthn method logs a possibly copied key itself.
+  const outcome = await verifyWebAuthnUse({ purpose: "passkey", ...scope, response: parsed.data }, client);
   if (!outcome.ok) {
-    if (outcome.reason === "counter" && outcome.credential) {
-      await recordSecurityEvent(outcome.credential.userId, "webauthn.counter_regressed", client, { key: outcome.credential.name });
-    }
     if (outcome.reason === "not_passkey") return { message: PASSKEY_MESSAGES.not_passkey };
     if (outcome.reason === "wrong_user") return { message: PASSKEY_MESSAGES.wrong_account };
     return { message: PASSKEY_MESSAGES.failed };

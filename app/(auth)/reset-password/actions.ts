@@ -5,13 +5,19 @@ import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/serv
 import { z } from "zod";
 import { BusyError } from "@/lib/auth/concurrency";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
-import { attemptResetSecondFactor, completePasswordReset, openPasswordReset, type OpenReset } from "@/lib/auth/password-reset";
+import {
+  RESET_MESSAGES,
+  attemptResetSecondFactor,
+  completePasswordReset,
+  openPasswordReset,
+  type OpenReset,
+  type ResetStepResult,
+} from "@/lib/auth/password-reset";
 import { clearResetCookie, readResetCookie } from "@/lib/auth/password-reset-cookie";
-import { verifyRecoveryCode } from "@/lib/mfa/recovery-codes";
-import { verifyTotp } from "@/lib/mfa/totp";
-import { createAuthenticationOptions, verifyAuthentication } from "@/lib/mfa/webauthn";
+import { secondFactorMethod, type SecondFactorMethodId } from "@/lib/mfa";
+import { createAuthenticationOptions } from "@/lib/mfa/webauthn";
 import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
-import { recordSecurityEvent } from "@/lib/security/audit";
+import { SECOND_FACTOR_MESSAGES, secondFactorMessage } from "../second-factor-messages";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields } from "@/lib/security/action-input";
@@ -41,9 +47,16 @@ export async function verifyResetTotpAction(_previous: FormState, input: FormDat
   const reset = await resetAwaitingSecondFactor();
   const parsed = totpSchema.safeParse({ code: formData.get("code") });
   if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
-  const result = await attemptResetSecondFactor(reset, "totp", await getClientContext(), () => verifyTotp(reset.userId, parsed.data.code));
-  if (!result.ok) return { message: result.message };
+  const client = await getClientContext();
+  const result = await attemptResetSecondFactor(reset, "totp", client, () =>
+    secondFactorMethod("totp").verify(reset.userId, { code: parsed.data.code }, { client }),
+  );
+  if (!result.ok) return { message: resetStepMessage("totp", result) };
   redirect(PAGE);
+}
+
+function resetStepMessage(method: SecondFactorMethodId, refusal: Extract<ResetStepResult, { ok: false }>): string {
+  return refusal.reason === "expired" ? RESET_MESSAGES.expired : secondFactorMessage(method, refusal);
 }
 
 const recoveryCodeSchema = z.object({
@@ -55,10 +68,11 @@ export async function verifyResetRecoveryCodeAction(_previous: FormState, input:
   const reset = await resetAwaitingSecondFactor();
   const parsed = recoveryCodeSchema.safeParse({ code: formData.get("code") });
   if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
-  const result = await attemptResetSecondFactor(reset, "lookup_secret", await getClientContext(), () =>
-    verifyRecoveryCode(reset.userId, parsed.data.code),
+  const client = await getClientContext();
+  const result = await attemptResetSecondFactor(reset, "lookup_secret", client, () =>
+    secondFactorMethod("lookup_secret").verify(reset.userId, { code: parsed.data.code }, { client }),
   );
-  if (!result.ok) return { message: result.message };
+  if (!result.ok) return { message: resetStepMessage("lookup_secret", result) };
   redirect(PAGE);
 }
 
@@ -71,21 +85,12 @@ export async function finishResetSecurityKey(response: unknown): Promise<FormSta
   const reset = await resetAwaitingSecondFactor();
   const client = await getClientContext();
   const parsed = authenticationResponseSchema.safeParse(response);
-  const result = await attemptResetSecondFactor(reset, "webauthn", client, async () => {
-    if (!parsed.success) return { ok: false, reason: "invalid" };
-    const outcome = await verifyAuthentication({
-      purpose: "second_factor",
-      binding: webauthnBinding(reset),
-      userId: reset.userId,
-      response: parsed.data as never,
-    });
-    if (outcome.ok) return { ok: true, detail: { key: outcome.credential.name } };
-    if (outcome.reason === "counter" && outcome.credential) {
-      await recordSecurityEvent(reset.userId, "webauthn.counter_regressed", client, { key: outcome.credential.name });
-    }
-    return { ok: false, reason: "invalid" };
-  });
-  if (!result.ok) return { message: result.message };
+  // An answer that isn't an assertion can never verify: refused without spending an attempt.
+  if (!parsed.success) return { message: SECOND_FACTOR_MESSAGES.key_invalid };
+  const result = await attemptResetSecondFactor(reset, "webauthn", client, () =>
+    secondFactorMethod("webauthn").verify(reset.userId, { response: parsed.data, binding: webauthnBinding(reset) }, { client }),
+  );
+  if (!result.ok) return { message: resetStepMessage("webauthn", result) };
   redirect(PAGE);
 }
 

@@ -5,8 +5,7 @@ import { z } from "zod";
 import { deleteOtherUserSessions, deleteUserSession } from "@/db/queries/sessions";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recordAuthenticationStep } from "@/lib/auth/session";
-import { afterSecondFactorRemoved } from "@/lib/mfa";
-import { confirmTotpEnrolment, resumeTotpEnrolment, startTotpEnrolment, totpMethod, type TotpEnrolment } from "@/lib/mfa/totp";
+import { beginTotpEnrolment, confirmTotpEnrolment, resumeTotpEnrolment, totpMethod, type TotpEnrolment } from "@/lib/mfa/totp";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
@@ -31,7 +30,7 @@ export async function enrolTotpAction(_previous: TotpEnrolmentState, input: Form
   const formData = formFields(input);
   const { session } = await requirePrivileged(SETTINGS);
   if (formData.get("intent") !== "confirm") {
-    return { enrolment: await startTotpEnrolment(session.userId, session.id, session.email) };
+    return { enrolment: await beginTotpEnrolment(session.userId, session.id, session.email) };
   }
   const parsed = confirmSchema.safeParse({ sealed: formData.get("sealed"), code: formData.get("code") });
   const sealed = typeof formData.get("sealed") === "string" ? String(formData.get("sealed")).slice(0, 512) : "";
@@ -55,11 +54,9 @@ export async function enrolTotpAction(_previous: TotpEnrolmentState, input: Form
 
 export async function removeTotpAction(): Promise<void> {
   const { session } = await requirePrivileged(SETTINGS);
-  await totpMethod.removeAll(session.userId);
-  const client = await getClientContext();
-  await recordSecurityEvent(session.userId, "totp.removed", client);
-  const { recoveryCodesDeleted } = await afterSecondFactorRemoved(session.userId, client);
-  redirect(`${SETTINGS}?notice=${recoveryCodesDeleted ? "totp-removed-codes-deleted" : "totp-removed"}`);
+  const outcome = await totpMethod.remove(session.userId, undefined, { client: await getClientContext() });
+  // Already gone (another tab removed it): the page shows the same state either way.
+  redirect(`${SETTINGS}?notice=${outcome.ok && outcome.recoveryCodesDeleted ? "totp-removed-codes-deleted" : "totp-removed"}`);
 }
 
 const sessionIdSchema = z.object({ session_id: z.string().min(1).max(64) });

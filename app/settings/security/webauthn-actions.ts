@@ -3,11 +3,9 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
-import { deleteWebAuthnCredential, renameWebAuthnCredential } from "@/db/queries/webauthn";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recordAuthenticationStep } from "@/lib/auth/session";
-import { afterSecondFactorRemoved } from "@/lib/mfa";
-import { createRegistrationOptions, verifyRegistration } from "@/lib/mfa/webauthn";
+import { beginWebAuthnRegistration, confirmWebAuthnRegistration, renameWebAuthnKey, webauthnMethod } from "@/lib/mfa/webauthn";
 import { keyNameSchema, registrationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
@@ -25,7 +23,7 @@ export async function beginSecurityKeyRegistration(name: unknown): Promise<Begin
   const { session } = await requirePrivileged(SETTINGS);
   const parsed = keyNameSchema.safeParse(name);
   if (!parsed.success) return { ok: false, errors: { name: z.flattenError(parsed.error).formErrors } };
-  return { ok: true, options: await createRegistrationOptions({ userId: session.userId, email: session.email, binding: session.id }) };
+  return { ok: true, options: await beginWebAuthnRegistration({ userId: session.userId, email: session.email, binding: session.id }) };
 }
 
 const REGISTRATION_MESSAGES = {
@@ -41,11 +39,11 @@ export async function finishSecurityKeyRegistration(name: unknown, response: unk
   if (!parsedName.success) return { errors: { name: z.flattenError(parsedName.error).formErrors } };
   const parsedResponse = registrationResponseSchema.safeParse(response);
   if (!parsedResponse.success) return { message: REGISTRATION_MESSAGES.invalid };
-  const outcome = await verifyRegistration({
+  const outcome = await confirmWebAuthnRegistration({
     userId: session.userId,
     binding: session.id,
     name: parsedName.data,
-    response: parsedResponse.data as never,
+    response: parsedResponse.data,
   });
   if (!outcome.ok) return { message: REGISTRATION_MESSAGES[outcome.reason] };
   await recordSecurityEvent(session.userId, "webauthn.added", await getClientContext(), {
@@ -70,7 +68,7 @@ export async function renameSecurityKeyAction(_previous: FormState, input: FormD
   const { session } = await requirePrivileged(SETTINGS);
   const parsed = renameSchema.safeParse({ credential_id: formData.get("credential_id"), name: formData.get("name") });
   if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
-  const renamed = await renameWebAuthnCredential(session.userId, parsed.data.credential_id, parsed.data.name);
+  const renamed = await renameWebAuthnKey(session.userId, parsed.data.credential_id, parsed.data.name);
   if (!renamed) redirect(`${SETTINGS}?notice=key-missing`);
   await recordSecurityEvent(session.userId, "webauthn.renamed", await getClientContext(), { key: parsed.data.name });
   redirect(`${SETTINGS}?notice=key-renamed`);
@@ -81,10 +79,7 @@ export async function removeSecurityKeyAction(input: FormData): Promise<void> {
   const { session } = await requirePrivileged(SETTINGS);
   const id = formData.get("credential_id");
   if (typeof id !== "string" || id.length === 0 || id.length > 1024) redirect(`${SETTINGS}?notice=key-missing`);
-  const removed = await deleteWebAuthnCredential(session.userId, id);
-  if (!removed) redirect(`${SETTINGS}?notice=key-missing`);
-  const client = await getClientContext();
-  await recordSecurityEvent(session.userId, "webauthn.removed", client, { key: removed.name });
-  const { recoveryCodesDeleted } = await afterSecondFactorRemoved(session.userId, client);
-  redirect(`${SETTINGS}?notice=${recoveryCodesDeleted ? "key-removed-codes-deleted" : "key-removed"}`);
+  const outcome = await webauthnMethod.remove(session.userId, id, { client: await getClientContext() });
+  if (!outcome.ok) redirect(`${SETTINGS}?notice=key-missing`);
+  redirect(`${SETTINGS}?notice=${outcome.recoveryCodesDeleted ? "key-removed-codes-deleted" : "key-removed"}`);
 }

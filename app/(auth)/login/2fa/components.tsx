@@ -5,13 +5,14 @@ import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { verifyTotpStepAction } from "./actions";
+import { verifySecondFactorAction } from "./actions";
 
 export function TotpStepForm({ returnTo, autoFocus = true }: { returnTo: string; autoFocus?: boolean }) {
-  const [state, formAction] = useActionState(verifyTotpStepAction, EMPTY_FORM_STATE);
+  const [state, formAction] = useActionState(verifySecondFactorAction, EMPTY_FORM_STATE);
   return (
     <form action={formAction} className="space-y-4" noValidate>
       <FormAlert message={state.message} />
+      <input type="hidden" name="method" value="totp" />
       <input type="hidden" name="return_to" value={returnTo} />
       <Field label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code"
         pattern="[0-9 ]*" maxLength={16} required autoFocus={autoFocus} errors={state.errors?.code}

@@ -5,14 +5,15 @@ import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { verifyRecoveryCodeStepAction } from "./actions";
+import { verifySecondFactorAction } from "./actions";
 
 /** The second step with one of the saved codes. How many are left is shown only after sign-in. */
 export function RecoveryCodeForm({ returnTo }: { returnTo: string }) {
-  const [state, formAction] = useActionState(verifyRecoveryCodeStepAction, EMPTY_FORM_STATE);
+  const [state, formAction] = useActionState(verifySecondFactorAction, EMPTY_FORM_STATE);
   return (
     <form action={formAction} className="space-y-4" noValidate>
       <FormAlert message={state.message} />
+      <input type="hidden" name="method" value="lookup_secret" />
       <input type="hidden" name="return_to" value={returnTo} />
       <Field label="Recovery code" name="code" autoComplete="off" autoCapitalize="none" autoCorrect="off"
         spellCheck={false} maxLength={64} required autoFocus errors={state.errors?.code}

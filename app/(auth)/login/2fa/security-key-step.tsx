@@ -5,7 +5,9 @@ import { useState, useTransition } from "react";
 import { ceremonyErrorMessage } from "@/components/webauthn/ceremony";
 import { FormAlert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/submit-button";
-import { beginSecurityKeyStep, finishSecurityKeyStep } from "./webauthn-actions";
+import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
+import { verifySecondFactorAction } from "./actions";
+import { beginSecurityKeyStep } from "./webauthn-actions";
 
 export function SecurityKeyStep({ returnTo }: { returnTo: string }) {
   const [message, setMessage] = useState<string>();
@@ -22,7 +24,12 @@ export function SecurityKeyStep({ returnTo }: { returnTo: string }) {
         setMessage(ceremonyErrorMessage(error, "authenticate"));
         return;
       }
-      const result = await finishSecurityKeyStep(response, returnTo);
+      // The same action and fields as the code forms, with the assertion as the method's input.
+      const form = new FormData();
+      form.set("method", "webauthn");
+      form.set("response", JSON.stringify(response));
+      form.set("return_to", returnTo);
+      const result = await verifySecondFactorAction(EMPTY_FORM_STATE, form);
       if (result?.message) setMessage(result.message);
     });
   }

@@ -1,0 +1,180 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { totp } from "@/e2e/support/totp";
+import { SoftAuthenticator } from "@/test/soft-authenticator";
+
+// Every method through the shared interface (lib/mfa/types.ts): the reason each `verify` gives,
+// and what each `remove` does, including the after-removal rule. Real SQLite file, real codes.
+const ORIGIN = "http://localhost:3998";
+process.env.DATABASE_PATH = path.join(mkdtempSync(path.join(tmpdir(), "twofold-methods-")), "test.db");
+process.env.APP_ORIGIN = ORIGIN;
+process.env.AUTH_SECRET = "methods-test-secret-".padEnd(48, "m");
+
+let mfa: typeof import("./index");
+let totpModule: typeof import("./totp");
+let rc: typeof import("./recovery-codes");
+let webauthn: typeof import("./webauthn");
+let input: typeof import("./webauthn-input");
+let users: typeof import("@/db/queries/users");
+let client: typeof import("@/db/client");
+
+beforeAll(async () => {
+  mfa = await import("./index");
+  totpModule = await import("./totp");
+  rc = await import("./recovery-codes");
+  webauthn = await import("./webauthn");
+  input = await import("./webauthn-input");
+  users = await import("@/db/queries/users");
+  client = await import("@/db/client");
+});
+
+const here = { client: { ip: "192.0.2.7", userAgent: "vitest" } };
+const sqlite = () => {
+  client.getDb();
+  return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
+};
+const eventsOf = (userId: string) =>
+  (sqlite().prepare("SELECT type, detail FROM security_events WHERE user_id = ? ORDER BY id").all(userId) as Array<{ type: string; detail: string }>).map(
+    (e) => ({ type: e.type, detail: JSON.parse(e.detail) as Record<string, unknown> }),
+  );
+
+let userCount = 0;
+async function newUser() {
+  const id = `user-${++userCount}`;
+  await users.insertUser({ id, email: `${id}@example.test`, passwordHash: "x", createdAt: new Date() });
+  return id;
+}
+
+/** Enrols TOTP at `at`; returns the secret (base32). */
+async function withTotp(userId: string, at: Date) {
+  const enrolment = await totpModule.beginTotpEnrolment(userId, "session-1", `${userId}@example.test`);
+  const secret = enrolment.setupKey.replaceAll(" ", "");
+  expect(await totpModule.confirmTotpEnrolment(enrolment.sealed, totp(secret, at.getTime()), userId, "session-1", at)).toEqual({ ok: true });
+  return secret;
+}
+
+async function withRecoveryCodes(userId: string) {
+  const binding = { sessionId: "session-1", view: "view-1" };
+  const pending = await rc.beginRecoveryCodeSet(userId, binding);
+  expect(await rc.confirmRecoveryCodeSet(pending.sealed, userId, binding)).toMatchObject({ ok: true });
+  return pending.codes;
+}
+
+const newKey = () => new SoftAuthenticator({ origin: ORIGIN, rpId: "localhost" });
+
+async function withKey(userId: string, key = newKey()) {
+  const options = await webauthn.beginWebAuthnRegistration({ userId, email: `${userId}@example.test`, binding: `session-${userId}` });
+  const response = input.registrationResponseSchema.parse(key.register(options.challenge, options.user.id));
+  expect(await webauthn.confirmWebAuthnRegistration({ userId, binding: `session-${userId}`, name: "Blue key", response })).toMatchObject({ ok: true });
+  return key;
+}
+
+/** A second-factor assertion from `key`, parsed as the sign-in action parses it. */
+async function assertion(userId: string, key: SoftAuthenticator, overrides: { counter?: number } = {}) {
+  const options = await webauthn.createAuthenticationOptions({ purpose: "second_factor", binding: `session-${userId}`, userId });
+  return { response: input.authenticationResponseSchema.parse(key.authenticate(options.challenge, overrides)), binding: `session-${userId}` };
+}
+
+describe("the registry", () => {
+  it("hands out each method by its id", () => {
+    for (const id of ["totp", "webauthn", "lookup_secret"] as const) expect(mfa.secondFactorMethod(id).id).toBe(id);
+  });
+});
+
+describe("TOTP verify", () => {
+  it("answers not_enrolled, invalid, then ok once and replayed after", async () => {
+    const method = mfa.secondFactorMethod("totp");
+    const userId = await newUser();
+    const enrolledAt = new Date("2026-11-02T10:00:00Z");
+    expect(await method.verify(userId, { code: "123456" }, { ...here, now: enrolledAt })).toEqual({ ok: false, reason: "not_enrolled" });
+    const secret = await withTotp(userId, enrolledAt);
+    const later = new Date(enrolledAt.getTime() + 60_000);
+    expect(await method.verify(userId, { code: "not a code" }, { ...here, now: later })).toEqual({ ok: false, reason: "invalid" });
+    const wrong = totp(secret, later.getTime()) === "000000" ? "111111" : "000000";
+    expect(await method.verify(userId, { code: wrong }, { ...here, now: later })).toEqual({ ok: false, reason: "invalid" });
+    // The enrolment code counts as used.
+    expect(await method.verify(userId, { code: totp(secret, enrolledAt.getTime()) }, { ...here, now: enrolledAt })).toEqual({ ok: false, reason: "replayed" });
+    const code = totp(secret, later.getTime());
+    expect(await method.verify(userId, { code }, { ...here, now: later })).toEqual({ ok: true });
+    expect(await method.verify(userId, { code }, { ...here, now: later })).toEqual({ ok: false, reason: "replayed" });
+  });
+});
+
+describe("recovery code verify", () => {
+  it("answers invalid for unknown and spent codes, and ok with the code's number", async () => {
+    const method = mfa.secondFactorMethod("lookup_secret");
+    const userId = await newUser();
+    const codes = await withRecoveryCodes(userId);
+    expect(await method.verify(userId, { code: "2222-2222-2222-2" }, here)).toEqual({ ok: false, reason: "invalid" });
+    expect(await method.verify(userId, { code: codes[1]! }, here)).toEqual({ ok: true, detail: { code_number: 2, codes_remaining: 9 } });
+    expect(await method.verify(userId, { code: codes[1]! }, here)).toEqual({ ok: false, reason: "invalid" });
+  });
+});
+
+describe("WebAuthn verify", () => {
+  it("answers ok with the key's name, and invalid for another account's key or a spent challenge", async () => {
+    const method = mfa.secondFactorMethod("webauthn");
+    const alice = await newUser();
+    const bob = await newUser();
+    const key = await withKey(alice);
+    const bobKey = await withKey(bob);
+    const use = await assertion(alice, key);
+    expect(await method.verify(alice, use, here)).toEqual({ ok: true, detail: { key: "Blue key" } });
+    expect(await method.verify(alice, use, here)).toMatchObject({ ok: false, reason: "invalid", detail: { refusal: "challenge_spent" } });
+    expect(await method.verify(alice, await assertion(alice, bobKey), here)).toMatchObject({ ok: false, reason: "invalid", detail: { refusal: "wrong_user" } });
+    expect(eventsOf(alice)).toEqual([]);
+  });
+
+  it("answers possibly_cloned for a counter that went backwards, and logs it for the owner", async () => {
+    const method = mfa.secondFactorMethod("webauthn");
+    const userId = await newUser();
+    const key = await withKey(userId);
+    expect(await method.verify(userId, await assertion(userId, key, { counter: 5 }), here)).toMatchObject({ ok: true });
+    expect(await method.verify(userId, await assertion(userId, key, { counter: 3 }), here)).toEqual({
+      ok: false,
+      reason: "possibly_cloned",
+      detail: { refusal: "counter" },
+    });
+    expect(eventsOf(userId)).toEqual([{ type: "webauthn.counter_regressed", detail: { key: "Blue key" } }]);
+  });
+});
+
+describe("remove", () => {
+  it("TOTP: not_found without one; the last second factor takes the recovery codes with it", async () => {
+    const method = mfa.secondFactorMethod("totp");
+    const userId = await newUser();
+    expect(await method.remove(userId, undefined, here)).toEqual({ ok: false, reason: "not_found" });
+    await withTotp(userId, new Date());
+    await withRecoveryCodes(userId);
+    expect(await method.remove(userId, undefined, here)).toEqual({ ok: true, recoveryCodesDeleted: true });
+    expect(await mfa.enrolledMethods(userId)).toEqual([]);
+    expect(eventsOf(userId).map((e) => e.type)).toEqual(["totp.removed", "recovery_codes.deleted"]);
+  });
+
+  it("WebAuthn: only the user's own key by id; codes stay while another second factor remains", async () => {
+    const method = mfa.secondFactorMethod("webauthn");
+    const userId = await newUser();
+    const other = await newUser();
+    const key = await withKey(userId);
+    await withTotp(userId, new Date());
+    await withRecoveryCodes(userId);
+    expect(await method.remove(userId, undefined, here)).toEqual({ ok: false, reason: "not_found" });
+    expect(await method.remove(other, key.id, here)).toEqual({ ok: false, reason: "not_found" });
+    expect(await method.remove(userId, key.id, here)).toEqual({ ok: true, recoveryCodesDeleted: false, detail: { key: "Blue key" } });
+    expect(await method.remove(userId, key.id, here)).toEqual({ ok: false, reason: "not_found" });
+    expect(await mfa.enrolledMethods(userId)).toEqual(["totp", "lookup_secret"]);
+    expect(eventsOf(userId)).toEqual([{ type: "webauthn.removed", detail: { key: "Blue key" } }]);
+  });
+
+  it("recovery codes: the whole set, logged; not_found when there is none", async () => {
+    const method = mfa.secondFactorMethod("lookup_secret");
+    const userId = await newUser();
+    expect(await method.remove(userId, undefined, here)).toEqual({ ok: false, reason: "not_found" });
+    await withRecoveryCodes(userId);
+    expect(await method.remove(userId, undefined, here)).toEqual({ ok: true, recoveryCodesDeleted: true });
+    expect(await method.isEnrolled(userId)).toBe(false);
+    expect(eventsOf(userId).map((e) => e.type)).toEqual(["recovery_codes.deleted"]);
+  });
+});
