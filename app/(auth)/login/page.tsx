@@ -49,7 +49,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       ) : null}
       <SignInForm returnTo={returnTo} />
       <p className="mt-3 text-right text-sm">
-        <Link href="/forgot-password" className="text-indigo-700 underline-offset-4 hover:underline">Forgot password?</Link>
+        {/* Not prefetched: few visitors need it, and prefetching would make every sign-in page load its form's code. */}
+        <Link href="/forgot-password" prefetch={false} className="text-indigo-700 underline-offset-4 hover:underline">Forgot password?</Link>
       </p>
       <Divider />
       <PasskeySignIn returnTo={returnTo} mode="sign_in" />
