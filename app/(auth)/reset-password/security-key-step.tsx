@@ -1,44 +1,8 @@
 "use client";
 
-import { startAuthentication } from "@simplewebauthn/browser";
-import { useState, useTransition } from "react";
-import { ceremonyErrorMessage } from "@/components/webauthn/ceremony";
-import { FormAlert } from "@/components/ui/alert";
-import { buttonClass } from "@/components/ui/submit-button";
+import { SecurityKeyPrompt } from "@/components/webauthn/security-key-prompt";
 import { beginResetSecurityKey, finishResetSecurityKey } from "./actions";
 
 export function ResetSecurityKeyStep() {
-  const [message, setMessage] = useState<string>();
-  const [pending, startTransition] = useTransition();
-
-  function verify() {
-    startTransition(async () => {
-      setMessage(undefined);
-      const options = await beginResetSecurityKey();
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: options });
-      } catch (error) {
-        setMessage(ceremonyErrorMessage(error, "authenticate"));
-        return;
-      }
-      const result = await finishResetSecurityKey(response);
-      if (result?.message) setMessage(result.message);
-    });
-  }
-
-  return (
-    <div className="space-y-4">
-      <FormAlert message={message} />
-      <p className="text-sm text-slate-600">Insert or touch your security key, or use this device&apos;s screen lock, when your browser asks.</p>
-      <noscript>
-        <p className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Security keys need JavaScript. Turn it on, or choose another way below.
-        </p>
-      </noscript>
-      <button type="button" onClick={verify} disabled={pending} aria-disabled={pending} className={buttonClass("primary", true)}>
-        {pending ? "Waiting for your key…" : "Use a security key"}
-      </button>
-    </div>
-  );
+  return <SecurityKeyPrompt begin={() => beginResetSecurityKey()} finish={(answer) => finishResetSecurityKey(answer)} />;
 }
