@@ -4,14 +4,12 @@
 // believed. With hops=1 (the main e2e server, the test runner as its one proxy) the right-most
 // X-Forwarded-For entry is the client, an IPv6 client is rate-limited by its /64, and a request the
 // proxy didn't stamp has no address.
-import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { request as playwrightRequest, type Browser } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
 import { testDb } from "./support/db";
-import { e2eEnv } from "./support/env";
 import { noJsFormFields } from "./support/recovery-codes";
+import { startExtraServer, stopExtraServer, type ExtraServer } from "./support/servers";
 import { signUp, uniqueEmail } from "./support/users";
 
 const PASSWORD = "whose address is this";
@@ -19,64 +17,9 @@ const SPOOFED = "203.0.113.77";
 const SPOOFED_PEER = "203.0.113.78";
 const LOOPBACK = ["127.0.0.1", "::1"];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface ExtraServer {
-  origin: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** Another app process on the e2e database, as scripts/e2e-server.mjs starts one, with its own settings. */
-async function startServer(command: string, args: string[], hops: string): Promise<ExtraServer> {
-  const env = e2eEnv();
-  const port = await freePort();
-  const origin = `http://localhost:${port}`;
-  let output = "";
-  const child = spawn(command, [...args, "-p", String(port)], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_PATH: env.databasePath,
-      OUTBOX_DIR: env.outboxDir,
-      AUTH_SECRET: "e2e0".repeat(16),
-      APP_ORIGIN: origin,
-      TRUSTED_PROXY_HOPS: hops,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${args.join(" ")} exited with ${child.exitCode}: ${output}`);
-    try {
-      if ((await fetch(`${origin}/login`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${args.join(" ")} did not come up within 60 s: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { origin, child, output: () => output };
-}
-
-async function stopServer(server: ExtraServer | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once("exit", resolve));
-  server.child.kill("SIGTERM");
-  await exited;
-}
+/** Another app process on the e2e database with its own TRUSTED_PROXY_HOPS. */
+const startServer = (command: string, args: string[], hops: string) => startExtraServer(command, args, { TRUSTED_PROXY_HOPS: hops });
+const stopServer = stopExtraServer;
 
 /** The address recorded with each of the account's security events (sign-up writes several). */
 function eventAddresses(email: string): (string | null)[] {

@@ -3,77 +3,29 @@
 // Parallel sign-ins, TOTP verifications and recovery-code uses are spread over both: no 5xx, no
 // lost write, and what is single-use stays single-use across processes (the claims are conditional
 // UPDATEs in one database, not in-process locks).
-import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { expect, nextClientIp, test } from "./support/fixtures";
 import { testDb } from "./support/db";
-import { e2eEnv } from "./support/env";
 import { createConfirmedCodes, noJsFormFields } from "./support/recovery-codes";
+import { startExtraServer, stopExtraServer, type ExtraServer } from "./support/servers";
 import { enrolTotp, type Authenticator } from "./support/totp-session";
 import { signUp, uniqueEmail } from "./support/users";
 
 const PASSWORD = "two processes one database";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls until the server answers (it migrates nothing: the e2e server already did). */
-async function waitUntilUp(origin: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`second server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${origin}/login`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error("second server did not come up within 60 s");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-let second: ChildProcess | undefined;
+let second: ExtraServer | undefined;
 let secondOrigin = "";
-let secondOutput = "";
+const secondOutput = () => second?.output() ?? "";
 
 test.beforeAll(async () => {
-  const env = e2eEnv();
-  const port = await freePort();
-  secondOrigin = `http://localhost:${port}`;
   // The same settings as scripts/e2e-server.mjs, on another port: same database file, same secret.
-  second = spawn(process.execPath, [path.resolve("server.mjs"), "-p", String(port)], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_PATH: env.databasePath,
-      OUTBOX_DIR: env.outboxDir,
-      AUTH_SECRET: "e2e0".repeat(16),
-      APP_ORIGIN: secondOrigin,
-      TRUSTED_PROXY_HOPS: "1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  second.stdout!.on("data", (chunk) => (secondOutput += chunk));
-  second.stderr!.on("data", (chunk) => (secondOutput += chunk));
-  await waitUntilUp(secondOrigin, second);
+  second = await startExtraServer(process.execPath, [path.resolve("server.mjs")], { TRUSTED_PROXY_HOPS: "1" });
+  secondOrigin = second.origin;
 });
 
 test.afterAll(async () => {
-  if (!second || second.exitCode !== null) return;
-  const exited = new Promise((resolve) => second!.once("exit", resolve));
-  second.kill("SIGTERM");
-  await exited;
+  await stopExtraServer(second);
 });
 
 interface Client {
@@ -101,7 +53,7 @@ function post(client: Client, pathname: string, multipart: Record<string, string
 
 async function expectNo5xx(responses: APIResponse[], what: string): Promise<void> {
   const bad = responses.filter((r) => r.status() >= 500);
-  expect(bad.map((r) => r.status()), `${what}: ${secondOutput.slice(-2000)}`).toEqual([]);
+  expect(bad.map((r) => r.status()), `${what}: ${secondOutput().slice(-2000)}`).toEqual([]);
 }
 
 async function sessionAt(client: Client, origin: string) {
