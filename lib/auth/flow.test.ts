@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { cookieJar as jar } from "@/test/next-headers";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 // Who may reach what, on a real SQLite file: sessions are made by the real session module, the
@@ -15,16 +16,7 @@ delete process.env.SESSION_MAX_AGE;
 delete process.env.SESSION_IDLE_TIMEOUT;
 delete process.env.SMTP_URL;
 
-const jar = new Map<string, string>();
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
-    has: (name: string) => jar.has(name),
-    set: (name: string, value: string) => void jar.set(name, value),
-    delete: (name: string) => void jar.delete(name),
-  }),
-  headers: async () => new Headers({ "user-agent": "vitest" }),
-}));
+vi.mock("next/headers", () => import("@/test/next-headers"));
 
 let flow: typeof import("./flow");
 let sessions: typeof import("./session");

@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { cookieJar as jar } from "@/test/next-headers";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 // Session rotation and validity on a real SQLite file. A short absolute lifetime (3 h against the
@@ -11,16 +12,7 @@ process.env.AUTH_SECRET = "session-test-secret-".padEnd(48, "s");
 process.env.SESSION_MAX_AGE = "10800";
 process.env.SESSION_IDLE_TIMEOUT = "3600";
 
-/** The browser's cookies as `cookies()` from next/headers shows them to our code. */
-const jar = new Map<string, string>();
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
-    has: (name: string) => jar.has(name),
-    set: (name: string, value: string) => void jar.set(name, value),
-    delete: (name: string) => void jar.delete(name),
-  }),
-}));
+vi.mock("next/headers", () => import("@/test/next-headers"));
 
 let sessions: typeof import("./session");
 let sqlite: () => import("better-sqlite3").Database;
