@@ -1,22 +1,41 @@
 import "server-only";
 import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { is, sql } from "drizzle-orm";
+import { drizzle as drizzleSqlite } from "drizzle-orm/better-sqlite3";
+import { migrate as migrateSqlite } from "drizzle-orm/better-sqlite3/migrator";
+import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { SQLiteDeleteBase, SQLiteInsertBase, SQLiteUpdateBase } from "drizzle-orm/sqlite-core";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { getDbConfig } from "@/db/config";
-import * as schema from "@/db/schema";
+import pg from "pg";
+import { databaseDialect, getDbConfig, type Dialect } from "@/db/config";
+import { describeDatabaseError, isConfigurationError } from "@/db/errors";
+import * as postgresSchema from "@/db/schema/postgres";
+import * as sqliteSchema from "@/db/schema/sqlite";
 
 /**
- * The one SQLite connection of this process. better-sqlite3 is synchronous: a query on an indexed
- * key costs microseconds and never touches libuv's thread pool, which is kept for password hashing.
- * Only modules under db/ import this; the rest of the app calls db/queries/*.
+ * The database of this process: an embedded SQLite file (the default), or a PostgreSQL pool when
+ * DATABASE_URL is set. Queries are written once against the tables of db/schema.ts and typed as
+ * PostgreSQL's (see there); only modules under db/ import this.
+ *
+ * SQLite (better-sqlite3) is synchronous: a query on an indexed key costs microseconds and never
+ * touches libuv's thread pool, which is kept for password hashing. PostgreSQL runs over a pool of
+ * connections, so several app servers can share one database.
  */
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = NodePgDatabase<typeof postgresSchema>;
 
-const globalForDb = globalThis as unknown as { twofoldDb?: { db: Db; sqlite: Database.Database } };
+type Opened =
+  | { dialect: "sqlite"; db: Db; sqlite: Database.Database }
+  | { dialect: "postgres"; db: Db; pool: pg.Pool };
 
-function open(): { db: Db; sqlite: Database.Database } {
+const globalForDb = globalThis as unknown as { twofoldDb?: Opened; twofoldDbOpening?: Promise<Opened> };
+
+function migrationsFolder(dialect: Dialect): string {
+  return path.join(process.cwd(), "db", "migrations", dialect);
+}
+
+function openSqlite(): Opened {
   const file = path.resolve(getDbConfig().DATABASE_PATH);
   mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
@@ -25,33 +44,187 @@ function open(): { db: Db; sqlite: Database.Database } {
   // Several app processes may share the file: wait for a writer instead of failing at once.
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
-  const db = drizzle(sqlite, { schema });
-  migrateWithRetry(db);
-  return { db, sqlite };
-}
-
-function migrateWithRetry(db: Db) {
-  const migrationsFolder = path.join(process.cwd(), "db", "migrations");
+  const db = drizzleSqlite(sqlite, { schema: sqliteSchema });
   // Two processes starting together may both see the same pending migration; the loser fails on
   // "already exists" after the winner commits, and a second pass then finds nothing to do.
   for (let attempt = 1; ; attempt++) {
     try {
-      migrate(db, { migrationsFolder });
-      return;
+      migrateSqlite(db, { migrationsFolder: migrationsFolder("sqlite") });
+      break;
     } catch (error) {
       if (attempt >= 5) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 * attempt);
     }
   }
+  return { dialect: "sqlite", db: db as unknown as Db, sqlite };
 }
 
-export function getDb(): Db {
-  globalForDb.twofoldDb ??= open();
-  return globalForDb.twofoldDb.db;
+/** Any fixed number: every app server takes the same advisory lock around its migrations. */
+const MIGRATION_LOCK = 0x7466_6d67;
+
+async function openPostgres(url: string): Promise<Opened> {
+  const { DATABASE_POOL_SIZE } = getDbConfig();
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: DATABASE_POOL_SIZE,
+    // Never hang a request on a database that doesn't answer: fail it, and say so (db/errors.ts).
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 15_000,
+    idleTimeoutMillis: 30_000,
+    application_name: "twofold",
+  });
+  // An idle connection dropped by the server (restart, failover) is replaced on the next checkout;
+  // without a listener node-postgres would raise it as an uncaught error and end the process.
+  pool.on("error", (error) => console.error(`[db] idle PostgreSQL connection lost: ${describeDatabaseError(error)}`));
+  // Migrations run on one connection holding a session-level advisory lock: of several servers
+  // starting at once, one migrates while the others wait, then find nothing left to do.
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      await migratePg(drizzlePg(client), { migrationsFolder: migrationsFolder("postgres") });
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+  return { dialect: "postgres", db: drizzlePg(pool, { schema: postgresSchema }), pool };
 }
 
-/** Runs `fn` in one write transaction (BEGIN IMMEDIATE: the write lock is taken up front). */
-export function writeTransaction<T>(fn: (tx: Db) => T): T {
-  const db = getDb();
-  return db.transaction((tx) => fn(tx as unknown as Db), { behavior: "immediate" });
+async function open(): Promise<Opened> {
+  const { DATABASE_URL } = getDbConfig();
+  if (!DATABASE_URL) return openSqlite();
+  try {
+    return await openPostgres(DATABASE_URL);
+  } catch (error) {
+    if (isConfigurationError(error)) {
+      throw new Error(`PostgreSQL refused the connection settings in DATABASE_URL: ${describeDatabaseError(error)}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The database, opened and migrated on first use. A failed opening (PostgreSQL unreachable) is not
+ * remembered: the next call tries again, so the app recovers by itself when the database returns.
+ */
+export async function getDb(): Promise<Db> {
+  const opened = globalForDb.twofoldDb;
+  if (opened) return opened.db;
+  globalForDb.twofoldDbOpening ??= open().then(
+    (result) => {
+      globalForDb.twofoldDb = result;
+      return result;
+    },
+    (error: unknown) => {
+      globalForDb.twofoldDbOpening = undefined;
+      throw error;
+    },
+  );
+  return (await globalForDb.twofoldDbOpening).db;
+}
+
+export function currentDialect(): Dialect {
+  return databaseDialect();
+}
+
+/** Closes the pool or file (the admin CLI, tests); the next getDb() opens it again. */
+export async function closeDb(): Promise<void> {
+  const opened = globalForDb.twofoldDb;
+  globalForDb.twofoldDb = undefined;
+  globalForDb.twofoldDbOpening = undefined;
+  if (opened?.dialect === "postgres") await opened.pool.end();
+  if (opened?.dialect === "sqlite") opened.sqlite.close();
+}
+
+/**
+ * One step of a transaction body: `const rows = yield* step(tx.select()…)`. A body is a generator
+ * so that the same code runs on both drivers: better-sqlite3 allows only synchronous transactions
+ * (an `await` inside one would let other requests' statements run in the middle of it on the same
+ * connection), so on SQLite each step runs synchronously, and on PostgreSQL it is awaited.
+ */
+export function* step<T>(statement: PromiseLike<T>): Generator<PromiseLike<T>, T, unknown> {
+  return (yield statement) as T;
+}
+
+export type TransactionBody<T> = (tx: Db) => Generator<PromiseLike<unknown>, T, unknown>;
+
+/**
+ * Runs `body` in one write transaction. On SQLite it is BEGIN IMMEDIATE: the write lock is taken up
+ * front, so transactions of every process run one at a time. On PostgreSQL (READ COMMITTED) two
+ * bodies may interleave; pass `lock` to serialise every transaction that names the same key (a
+ * transaction-scoped advisory lock), where a body reads before it writes.
+ */
+export async function writeTransaction<T>(body: TransactionBody<T>, options: { lock?: string } = {}): Promise<T> {
+  await getDb();
+  const opened = globalForDb.twofoldDb!;
+  if (opened.dialect === "sqlite") {
+    const db = opened.db as unknown as ReturnType<typeof drizzleSqlite>;
+    return db.transaction((tx) => drive(body(tx as unknown as Db), runSqliteStep), { behavior: "immediate" });
+  }
+  return opened.db.transaction(async (tx) => {
+    if (options.lock !== undefined) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${options.lock}, 0))`);
+    return driveAsync(body(tx as unknown as Db));
+  });
+}
+
+function drive<T>(steps: Generator<PromiseLike<unknown>, T, unknown>, run: (statement: PromiseLike<unknown>) => unknown): T {
+  let next = steps.next();
+  while (!next.done) {
+    let value: unknown;
+    try {
+      value = run(next.value);
+    } catch (error) {
+      next = steps.throw(error);
+      continue;
+    }
+    next = steps.next(value);
+  }
+  return next.value;
+}
+
+async function driveAsync<T>(steps: Generator<PromiseLike<unknown>, T, unknown>): Promise<T> {
+  let next = steps.next();
+  while (!next.done) {
+    let value: unknown;
+    try {
+      value = await next.value;
+    } catch (error) {
+      next = steps.throw(error);
+      continue;
+    }
+    next = steps.next(value);
+  }
+  return next.value;
+}
+
+/** What awaiting the statement would give, computed synchronously (as Drizzle's own execute()). */
+function runSqliteStep(statement: PromiseLike<unknown>): unknown {
+  const sync = statement as unknown as { config?: { returning?: unknown }; all(): unknown; run(): unknown };
+  if (typeof sync.all !== "function") throw new TypeError("a SQLite transaction step must be a Drizzle statement of the transaction");
+  const isWrite = is(statement, SQLiteInsertBase) || is(statement, SQLiteUpdateBase) || is(statement, SQLiteDeleteBase);
+  return isWrite && !sync.config?.returning ? sync.run() : sync.all();
+}
+
+const preparedByDb = new WeakMap<Db, Map<string, unknown>>();
+
+/**
+ * A statement prepared once per process (per opened database), for the checks every request runs.
+ * `name` doubles as PostgreSQL's prepared-statement name, so it must be unique.
+ */
+export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
+  let byName = preparedByDb.get(db);
+  if (!byName) preparedByDb.set(db, (byName = new Map()));
+  if (!byName.has(name)) byName.set(name, build(db));
+  return byName.get(name) as T;
+}
+
+/**
+ * Rows a write without RETURNING changed: node-postgres reports `rowCount`, better-sqlite3
+ * `changes`. For bulk deletes, where reading every removed row back would be waste.
+ */
+export function rowsAffected(result: unknown): number {
+  const { rowCount, changes } = result as { rowCount?: number | null; changes?: number };
+  return rowCount ?? changes ?? 0;
 }

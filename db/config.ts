@@ -6,10 +6,19 @@ import { z } from "zod";
  * this schema into the app's one documented list of variables (README.md, "Configuration").
  */
 export const dbConfigSchema = z.object({
+  /** postgres://… selects PostgreSQL; without it the app runs on the SQLite file below. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection string")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   DATABASE_PATH: z.string().min(1).default("data/twofold.db"),
+  /** Connections per app server (PostgreSQL only). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
 export type DbConfig = z.infer<typeof dbConfigSchema>;
+export type Dialect = "sqlite" | "postgres";
 
 let cached: DbConfig | undefined;
 
@@ -19,4 +28,8 @@ export function getDbConfig(): DbConfig {
   if (!parsed.success) throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
   cached = parsed.data;
   return cached;
+}
+
+export function databaseDialect(): Dialect {
+  return getDbConfig().DATABASE_URL ? "postgres" : "sqlite";
 }

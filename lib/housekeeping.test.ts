@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 
 // Housekeeping against a real SQLite file: it removes exactly what no longer decides anything.
 process.env.DATABASE_PATH = path.join(mkdtempSync(path.join(tmpdir(), "twofold-housekeeping-")), "test.db");
@@ -15,7 +16,7 @@ beforeAll(async () => {
   housekeeping = await import("./housekeeping");
   session = await import("@/lib/auth/session");
   const client = await import("@/db/client");
-  sqlite = (client.getDb() as unknown as { $client: Database.Database }).$client;
+  sqlite = await openSqlite();
 });
 
 const NOW = new Date("2027-01-01T12:00:00Z").getTime();

@@ -2,6 +2,7 @@
 // tsx under the react-server condition, so `import "server-only"` resolves to its empty module; it
 // reads the same environment as the app (DATABASE_PATH, SMTP_URL, OUTBOX_DIR, APP_ORIGIN …): run
 // it with the app's configuration. Prints no secret: factors are listed by name and date only.
+import { closeDb } from "@/db/client";
 import { describeAccount, findUser, forcePasswordReset, resetSecondFactors, revokeAllSessions, unlockSignIn } from "@/lib/admin/operator";
 import { runHousekeeping } from "@/lib/housekeeping";
 import { deliverDueMails, settleMailDelivery } from "@/lib/mail/queue";
@@ -129,6 +130,9 @@ async function run(): Promise<void> {
       console.error(`admin: ${error instanceof Error ? error.message : String(error)}`);
       process.exitCode = 1;
     }
+  } finally {
+    // A PostgreSQL pool would keep the process alive; SQLite's file is closed cleanly too.
+    await closeDb();
   }
 }
 

@@ -87,7 +87,7 @@ export class TwofoldSeeder {
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000");
     this.db.pragma("synchronous = NORMAL");
-    migrate(drizzle(this.db), { migrationsFolder: path.join(this.appDir, "db", "migrations") });
+    migrate(drizzle(this.db), { migrationsFolder: path.join(this.appDir, "db", "migrations", "sqlite") });
     // One real argon2id hash with the app's parameters, shared by every seeded user: verifying it
     // costs what any user's would, and seeding thousands of users stays instant.
     this.passwordHash = await argon2.hash(this.password, readArgon2Options(this.appDir));

@@ -1,6 +1,6 @@
 import "server-only";
-import { and, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { and, count, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { getDb, rowsAffected } from "@/db/client";
 import { mailOutbox, passwordResetTokens, rateLimits, recoveryCodeSets, securityEvents } from "@/db/schema";
 
 /**
@@ -15,82 +15,88 @@ import { mailOutbox, passwordResetTokens, rateLimits, recoveryCodeSets, security
  * most one pending and one active set, so this scans two rows per account at most.
  */
 export async function deleteStalePendingRecoveryCodeSets(createdBefore: Date): Promise<number> {
-  return getDb()
-    .delete(recoveryCodeSets)
-    .where(and(eq(recoveryCodeSets.status, "pending"), lt(recoveryCodeSets.createdAt, createdBefore)))
-    .run().changes;
+  return rowsAffected(
+    await (await getDb())
+      .delete(recoveryCodeSets)
+      .where(and(eq(recoveryCodeSets.status, "pending"), lt(recoveryCodeSets.createdAt, createdBefore))),
+  );
 }
 
 /** A windowed counter whose window and lock are both over no longer decides anything. */
 export async function deleteStaleWindowCounters(bucket: string, windowStartedBefore: Date, now: Date): Promise<number> {
-  return getDb()
-    .delete(rateLimits)
-    .where(
-      and(
-        eq(rateLimits.bucket, bucket),
-        lt(rateLimits.lastAttemptAt, windowStartedBefore),
-        lt(rateLimits.windowStartedAt, windowStartedBefore),
-        or(isNull(rateLimits.lockedUntil), lte(rateLimits.lockedUntil, now)),
+  return rowsAffected(
+    await (await getDb())
+      .delete(rateLimits)
+      .where(
+        and(
+          eq(rateLimits.bucket, bucket),
+          lt(rateLimits.lastAttemptAt, windowStartedBefore),
+          lt(rateLimits.windowStartedAt, windowStartedBefore),
+          or(isNull(rateLimits.lockedUntil), lte(rateLimits.lockedUntil, now)),
+        ),
       ),
-    )
-    .run().changes;
+  );
 }
 
 /** A consecutive counter left quiet this long is forgotten (the rule in lib/security/rate-limit-policy.ts). */
 export async function deleteIdleCounters(bucket: string, idleSince: Date): Promise<number> {
-  return getDb()
-    .delete(rateLimits)
-    .where(and(eq(rateLimits.bucket, bucket), lt(rateLimits.lastAttemptAt, idleSince)))
-    .run().changes;
+  return rowsAffected(
+    await (await getDb())
+      .delete(rateLimits)
+      .where(and(eq(rateLimits.bucket, bucket), lt(rateLimits.lastAttemptAt, idleSince))),
+  );
 }
 
 /** A password reset link past its 30 minutes no longer decides anything. */
 export async function deleteExpiredPasswordResetTokens(now: Date): Promise<number> {
-  return getDb().delete(passwordResetTokens).where(lte(passwordResetTokens.expiresAt, now)).run().changes;
+  return rowsAffected(
+    await (await getDb()).delete(passwordResetTokens).where(lte(passwordResetTokens.expiresAt, now)),
+  );
 }
 
 export async function deleteSentMailsBefore(sentBefore: Date): Promise<number> {
-  return getDb()
-    .delete(mailOutbox)
-    .where(and(lt(mailOutbox.sentAt, sentBefore), eq(mailOutbox.status, "sent")))
-    .run().changes;
+  return rowsAffected(
+    await (await getDb())
+      .delete(mailOutbox)
+      .where(and(lt(mailOutbox.sentAt, sentBefore), eq(mailOutbox.status, "sent"))),
+  );
 }
 
 export async function deleteFailedMailsBefore(createdBefore: Date): Promise<number> {
-  return getDb()
-    .delete(mailOutbox)
-    .where(and(eq(mailOutbox.status, "failed"), lt(mailOutbox.createdAt, createdBefore)))
-    .run().changes;
+  return rowsAffected(
+    await (await getDb())
+      .delete(mailOutbox)
+      .where(and(eq(mailOutbox.status, "failed"), lt(mailOutbox.createdAt, createdBefore))),
+  );
 }
 
 export async function deleteSecurityEventsBefore(createdBefore: Date): Promise<number> {
-  return getDb().delete(securityEvents).where(lt(securityEvents.createdAt, createdBefore)).run().changes;
+  return rowsAffected(
+    await (await getDb()).delete(securityEvents).where(lt(securityEvents.createdAt, createdBefore)),
+  );
 }
 
 /** Keeps each account's newest `keep` events. */
 export async function trimSecurityEventsPerAccount(keep: number): Promise<number> {
-  const db = getDb();
-  const over = db
+  const db = await getDb();
+  const over = await db
     .select({ userId: securityEvents.userId })
     .from(securityEvents)
     .groupBy(securityEvents.userId)
-    .having(gt(sql`count(*)`, keep))
-    .all();
+    .having(gt(count(), keep));
   let deleted = 0;
   for (const { userId } of over) {
-    const boundary = db
+    const [boundary] = await db
       .select({ id: securityEvents.id })
       .from(securityEvents)
       .where(eq(securityEvents.userId, userId))
       .orderBy(sql`${securityEvents.id} DESC`)
       .limit(1)
-      .offset(keep)
-      .get();
+      .offset(keep);
     if (!boundary) continue;
-    deleted += db
-      .delete(securityEvents)
-      .where(and(eq(securityEvents.userId, userId), lte(securityEvents.id, boundary.id)))
-      .run().changes;
+    deleted += rowsAffected(
+      await db.delete(securityEvents).where(and(eq(securityEvents.userId, userId), lte(securityEvents.id, boundary.id))),
+    );
   }
   return deleted;
 }

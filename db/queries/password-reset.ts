@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, gt, isNotNull, sql } from "drizzle-orm";
-import { getDb, writeTransaction } from "@/db/client";
+import { getDb, step, writeTransaction } from "@/db/client";
 import { passwordResetTokens, users } from "@/db/schema";
 
 export type PasswordResetRow = typeof passwordResetTokens.$inferSelect;
@@ -11,7 +11,7 @@ export type PasswordResetRow = typeof passwordResetTokens.$inferSelect;
  * not carry over.
  */
 export async function replacePasswordResetToken(row: PasswordResetRow): Promise<void> {
-  getDb()
+  await (await getDb())
     .insert(passwordResetTokens)
     .values(row)
     .onConflictDoUpdate({
@@ -24,29 +24,27 @@ export async function replacePasswordResetToken(row: PasswordResetRow): Promise<
         secondFactorMethod: null,
         secondFactorAt: null,
       },
-    })
-    .run();
+    });
 }
 
 /** The live row for a token hash (not expired), with its account; not consumed. */
 export async function findPasswordReset(tokenHash: string, now: Date) {
-  return getDb()
+  const [row] = await (await getDb())
     .select({ reset: passwordResetTokens, user: { id: users.id, email: users.email, passwordHash: users.passwordHash } })
     .from(passwordResetTokens)
     .innerJoin(users, eq(users.id, passwordResetTokens.userId))
-    .where(and(eq(passwordResetTokens.tokenHash, tokenHash), gt(passwordResetTokens.expiresAt, now)))
-    .get();
+    .where(and(eq(passwordResetTokens.tokenHash, tokenHash), gt(passwordResetTokens.expiresAt, now)));
+  return row;
 }
 
 /** Records, on the row, that the account's second factor was passed for this reset. */
 export async function markPasswordResetSecondFactor(tokenHash: string, method: string, now: Date): Promise<boolean> {
-  return (
-    getDb()
-      .update(passwordResetTokens)
-      .set({ secondFactorMethod: method, secondFactorAt: now })
-      .where(and(eq(passwordResetTokens.tokenHash, tokenHash), gt(passwordResetTokens.expiresAt, now)))
-      .run().changes === 1
-  );
+  const marked = await (await getDb())
+    .update(passwordResetTokens)
+    .set({ secondFactorMethod: method, secondFactorAt: now })
+    .where(and(eq(passwordResetTokens.tokenHash, tokenHash), gt(passwordResetTokens.expiresAt, now)))
+    .returning({ tokenHash: passwordResetTokens.tokenHash });
+  return marked.length === 1;
 }
 
 /**
@@ -65,26 +63,29 @@ export async function consumePasswordReset(input: {
   now: Date;
 }): Promise<PasswordResetRow | null> {
   try {
-    return writeTransaction((tx) => {
-      const taken = tx
-        .delete(passwordResetTokens)
-        .where(
-          and(
-            eq(passwordResetTokens.tokenHash, input.tokenHash),
-            gt(passwordResetTokens.expiresAt, input.now),
-            eq(passwordResetTokens.passwordFingerprint, input.passwordFingerprint),
-            input.secondFactorRequired ? isNotNull(passwordResetTokens.secondFactorAt) : sql`1 = 1`,
-          ),
-        )
-        .returning()
-        .get();
+    return await writeTransaction(function* (tx) {
+      const [taken] = yield* step(
+        tx
+          .delete(passwordResetTokens)
+          .where(
+            and(
+              eq(passwordResetTokens.tokenHash, input.tokenHash),
+              gt(passwordResetTokens.expiresAt, input.now),
+              eq(passwordResetTokens.passwordFingerprint, input.passwordFingerprint),
+              input.secondFactorRequired ? isNotNull(passwordResetTokens.secondFactorAt) : sql`1 = 1`,
+            ),
+          )
+          .returning(),
+      );
       if (!taken) return null;
-      const changed = tx
-        .update(users)
-        .set({ passwordHash: input.newPasswordHash })
-        .where(and(eq(users.id, taken.userId), eq(users.passwordHash, input.oldPasswordHash)))
-        .run().changes;
-      if (changed !== 1) throw new PasswordChangedMeanwhile();
+      const changed = yield* step(
+        tx
+          .update(users)
+          .set({ passwordHash: input.newPasswordHash })
+          .where(and(eq(users.id, taken.userId), eq(users.passwordHash, input.oldPasswordHash)))
+          .returning({ id: users.id }),
+      );
+      if (changed.length !== 1) throw new PasswordChangedMeanwhile();
       return taken;
     });
   } catch (error) {
@@ -97,6 +98,6 @@ class PasswordChangedMeanwhile extends Error {}
 
 /** Ends any link of the account (operator actions, account changes). */
 export async function deletePasswordResetTokens(userId: string): Promise<void> {
-  getDb().delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId)).run();
+  await (await getDb()).delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId));
 }
 

@@ -1,13 +1,14 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { writeTransaction } from "@/db/client";
+import { step, writeTransaction } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 
 export type RateLimitRow = typeof rateLimits.$inferSelect;
 
 /**
- * Read-modify-write of one counter under the database's write lock, so concurrent requests (and
- * several app processes sharing the file) can't both spend the last attempt.
+ * Read-modify-write of one counter in one transaction serialised per counter (SQLite's write
+ * lock; on PostgreSQL an advisory lock on the bucket and key), so concurrent requests, in any
+ * process or on any app server, can't both spend the last attempt.
  * `next` returns the row to store, or null to delete it.
  */
 export async function updateRateLimit<R>(
@@ -15,19 +16,22 @@ export async function updateRateLimit<R>(
   key: string,
   next: (current: RateLimitRow | undefined) => { row: RateLimitRow | null; result: R },
 ): Promise<R> {
-  return writeTransaction((tx) => {
-    const where = and(eq(rateLimits.bucket, bucket), eq(rateLimits.key, key));
-    const current = tx.select().from(rateLimits).where(where).get();
-    const { row, result } = next(current);
-    if (row === null) {
-      if (current) tx.delete(rateLimits).where(where).run();
-    } else if (current) {
-      tx.update(rateLimits).set(row).where(where).run();
-    } else {
-      tx.insert(rateLimits).values(row).run();
-    }
-    return result;
-  });
+  return writeTransaction(
+    function* (tx) {
+      const where = and(eq(rateLimits.bucket, bucket), eq(rateLimits.key, key));
+      const [current] = yield* step(tx.select().from(rateLimits).where(where));
+      const { row, result } = next(current);
+      if (row === null) {
+        if (current) yield* step(tx.delete(rateLimits).where(where));
+      } else if (current) {
+        yield* step(tx.update(rateLimits).set(row).where(where));
+      } else {
+        yield* step(tx.insert(rateLimits).values(row));
+      }
+      return result;
+    },
+    { lock: `rate-limit:${bucket}:${key}` },
+  );
 }
 
 export async function deleteRateLimit(bucket: string, key: string): Promise<void> {

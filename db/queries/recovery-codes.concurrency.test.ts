@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 
 // Single use under real concurrency: 50 threads, each with its own SQLite connection to the same
 // file (as several app processes would have), released at the same instant by a barrier, all run
@@ -18,6 +19,7 @@ let client: typeof import("@/db/client");
 beforeAll(async () => {
   queries = await import("./recovery-codes");
   client = await import("@/db/client");
+  await openSqlite();
 });
 
 // Plain CommonJS, run by each thread: open a connection, prepare, wait at the barrier, claim.
@@ -41,10 +43,7 @@ try {
 `;
 
 /** The process's own connection (db/client.ts keeps it on globalThis). */
-const sqlite = () => {
-  client.getDb();
-  return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
-};
+const sqlite = () => rawSqlite();
 
 function seed() {
   const now = new Date();
@@ -64,7 +63,7 @@ async function untilAllWaiting(gate: Int32Array) {
 
 describe("claimRecoveryCode under concurrency", () => {
   it(`spends one code exactly once across ${THREADS} connections racing in parallel`, async () => {
-    const db = client.getDb();
+    const db = await client.getDb();
     seed();
     const { sql, params } = queries
       .claimRecoveryCodeStatement(db, { userId: "racer", codeHash: "hash-7", keyId: "k1", usedAt: new Date() })

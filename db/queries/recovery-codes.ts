@@ -1,6 +1,6 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
-import { getDb, writeTransaction, type Db } from "@/db/client";
+import { and, asc, count, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { getDb, rowsAffected, step, writeTransaction, type Db } from "@/db/client";
 import { recoveryCodeSets, recoveryCodes } from "@/db/schema";
 
 export type RecoveryCodeSetRow = typeof recoveryCodeSets.$inferSelect;
@@ -9,34 +9,38 @@ export type NewRecoveryCode = Omit<RecoveryCodeRow, "setId" | "usedAt">;
 
 /**
  * Stores a freshly generated set as pending (not yet valid). Any earlier pending set of the user
- * goes in the same transaction: only the set on screen right now can ever be confirmed.
+ * goes in the same transaction: only the set on screen right now can ever be confirmed. Every
+ * change to a user's sets takes the same lock, so two of them never interleave.
  */
 export async function replacePendingRecoveryCodeSet(
   set: Pick<RecoveryCodeSetRow, "id" | "userId" | "sessionId" | "createdAt">,
   codes: readonly NewRecoveryCode[],
 ): Promise<void> {
-  writeTransaction((tx) => {
-    tx.delete(recoveryCodeSets)
-      .where(and(eq(recoveryCodeSets.userId, set.userId), eq(recoveryCodeSets.status, "pending")))
-      .run();
-    tx.insert(recoveryCodeSets).values({ ...set, status: "pending", confirmedAt: null }).run();
-    tx.insert(recoveryCodes)
-      .values(codes.map((code) => ({ ...code, setId: set.id, usedAt: null })))
-      .run();
-  });
+  await writeTransaction(
+    function* (tx) {
+      yield* step(
+        tx.delete(recoveryCodeSets).where(and(eq(recoveryCodeSets.userId, set.userId), eq(recoveryCodeSets.status, "pending"))),
+      );
+      yield* step(tx.insert(recoveryCodeSets).values({ ...set, status: "pending", confirmedAt: null }));
+      yield* step(tx.insert(recoveryCodes).values(codes.map((code) => ({ ...code, setId: set.id, usedAt: null }))));
+    },
+    { lock: setsLock(set.userId) },
+  );
 }
 
+const setsLock = (userId: string) => `recovery-code-sets:${userId}`;
+
 export async function deletePendingRecoveryCodeSets(userId: string, sessionId: string): Promise<number> {
-  return getDb()
+  const result = await (await getDb())
     .delete(recoveryCodeSets)
     .where(
       and(eq(recoveryCodeSets.userId, userId), eq(recoveryCodeSets.status, "pending"), eq(recoveryCodeSets.sessionId, sessionId)),
-    )
-    .run().changes;
+    );
+  return rowsAffected(result);
 }
 
 export async function deletePendingRecoveryCodeSet(userId: string, sessionId: string, setId: string): Promise<number> {
-  return getDb()
+  const result = await (await getDb())
     .delete(recoveryCodeSets)
     .where(
       and(
@@ -45,13 +49,13 @@ export async function deletePendingRecoveryCodeSet(userId: string, sessionId: st
         eq(recoveryCodeSets.status, "pending"),
         eq(recoveryCodeSets.sessionId, sessionId),
       ),
-    )
-    .run().changes;
+    );
+  return rowsAffected(result);
 }
 
 /** Every set, pending or active; their codes go with them (ON DELETE CASCADE). */
 export async function deleteAllRecoveryCodeSets(userId: string): Promise<number> {
-  return getDb().delete(recoveryCodeSets).where(eq(recoveryCodeSets.userId, userId)).run().changes;
+  return rowsAffected(await (await getDb()).delete(recoveryCodeSets).where(eq(recoveryCodeSets.userId, userId)));
 }
 
 export type ActivateOutcome = { activated: false } | { activated: true; replacedPrevious: boolean };
@@ -69,31 +73,39 @@ export async function activateRecoveryCodeSet(input: {
   createdAfter: Date;
   now: Date;
 }): Promise<ActivateOutcome> {
-  return writeTransaction((tx): ActivateOutcome => {
-    const pending = tx
-      .select({ id: recoveryCodeSets.id })
-      .from(recoveryCodeSets)
-      .where(
-        and(
-          eq(recoveryCodeSets.id, input.setId),
-          eq(recoveryCodeSets.userId, input.userId),
-          eq(recoveryCodeSets.status, "pending"),
-          eq(recoveryCodeSets.sessionId, input.sessionId),
-          gt(recoveryCodeSets.createdAt, input.createdAfter),
-        ),
-      )
-      .get();
-    if (!pending) return { activated: false };
-    const replaced = tx
-      .delete(recoveryCodeSets)
-      .where(and(eq(recoveryCodeSets.userId, input.userId), eq(recoveryCodeSets.status, "active")))
-      .run().changes;
-    tx.update(recoveryCodeSets)
-      .set({ status: "active", confirmedAt: input.now, sessionId: null })
-      .where(eq(recoveryCodeSets.id, input.setId))
-      .run();
-    return { activated: true, replacedPrevious: replaced > 0 };
-  });
+  return writeTransaction(
+    function* (tx): Generator<PromiseLike<unknown>, ActivateOutcome, unknown> {
+      const pending = yield* step(
+        tx
+          .select({ id: recoveryCodeSets.id })
+          .from(recoveryCodeSets)
+          .where(
+            and(
+              eq(recoveryCodeSets.id, input.setId),
+              eq(recoveryCodeSets.userId, input.userId),
+              eq(recoveryCodeSets.status, "pending"),
+              eq(recoveryCodeSets.sessionId, input.sessionId),
+              gt(recoveryCodeSets.createdAt, input.createdAfter),
+            ),
+          ),
+      );
+      if (pending.length === 0) return { activated: false };
+      const replaced = yield* step(
+        tx
+          .delete(recoveryCodeSets)
+          .where(and(eq(recoveryCodeSets.userId, input.userId), eq(recoveryCodeSets.status, "active")))
+          .returning({ id: recoveryCodeSets.id }),
+      );
+      yield* step(
+        tx
+          .update(recoveryCodeSets)
+          .set({ status: "active", confirmedAt: input.now, sessionId: null })
+          .where(eq(recoveryCodeSets.id, input.setId)),
+      );
+      return { activated: true, replacedPrevious: replaced.length > 0 };
+    },
+    { lock: setsLock(input.userId) },
+  );
 }
 
 export interface ClaimInput {
@@ -105,8 +117,9 @@ export interface ClaimInput {
 
 /**
  * The single-use guarantee, as one conditional UPDATE: a code is spent only if it is unused and
- * belongs to the user's active set. SQLite runs writers one at a time, so of any number of
- * concurrent requests (or app processes) carrying the same code, exactly one gets a row back.
+ * belongs to the user's active set. Of any number of concurrent requests (app processes, app
+ * servers) carrying the same code, exactly one gets a row back: SQLite runs writers one at a time,
+ * and PostgreSQL re-checks `used_at IS NULL` once the first writer's row lock is released.
  * Exported separately so tests can run this exact statement from several connections at once.
  */
 export function claimRecoveryCodeStatement(db: Db, input: ClaimInput) {
@@ -129,15 +142,15 @@ export function claimRecoveryCodeStatement(db: Db, input: ClaimInput) {
 }
 
 export async function claimRecoveryCode(input: ClaimInput): Promise<{ setId: string; position: number } | undefined> {
-  return claimRecoveryCodeStatement(getDb(), input).get();
+  const [claimed] = await claimRecoveryCodeStatement(await getDb(), input);
+  return claimed;
 }
 
 export async function countUnusedRecoveryCodes(setId: string): Promise<number> {
-  const row = getDb()
-    .select({ count: sql<number>`count(*)` })
+  const [row] = await (await getDb())
+    .select({ count: count() })
     .from(recoveryCodes)
-    .where(and(eq(recoveryCodes.setId, setId), isNull(recoveryCodes.usedAt)))
-    .get();
+    .where(and(eq(recoveryCodes.setId, setId), isNull(recoveryCodes.usedAt)));
   return row?.count ?? 0;
 }
 
@@ -150,31 +163,29 @@ export interface ActiveRecoveryCodeSet {
 }
 
 export async function findActiveRecoveryCodeSet(userId: string): Promise<ActiveRecoveryCodeSet | undefined> {
-  const set = getDb()
+  const db = await getDb();
+  const [set] = await db
     .select({ id: recoveryCodeSets.id, createdAt: recoveryCodeSets.createdAt, confirmedAt: recoveryCodeSets.confirmedAt })
     .from(recoveryCodeSets)
-    .where(and(eq(recoveryCodeSets.userId, userId), eq(recoveryCodeSets.status, "active")))
-    .get();
+    .where(and(eq(recoveryCodeSets.userId, userId), eq(recoveryCodeSets.status, "active")));
   if (!set) return undefined;
-  const codes = getDb()
+  const codes = await db
     .select({ position: recoveryCodes.position, usedAt: recoveryCodes.usedAt })
     .from(recoveryCodes)
     .where(eq(recoveryCodes.setId, set.id))
-    .orderBy(asc(recoveryCodes.position))
-    .all();
+    .orderBy(asc(recoveryCodes.position));
   return { ...set, codes };
 }
 
 /** Cheap check for the sign-in step's method list: an active set with a code left. */
 export async function hasUnusedRecoveryCode(userId: string): Promise<boolean> {
-  const row = getDb()
+  const [row] = await (await getDb())
     .select({ one: sql<number>`1` })
     .from(recoveryCodes)
     .innerJoin(recoveryCodeSets, eq(recoveryCodeSets.id, recoveryCodes.setId))
     .where(
       and(eq(recoveryCodeSets.userId, userId), eq(recoveryCodeSets.status, "active"), isNull(recoveryCodes.usedAt)),
     )
-    .limit(1)
-    .get();
+    .limit(1);
   return row !== undefined;
 }

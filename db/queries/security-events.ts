@@ -9,8 +9,8 @@ export type SecurityEventRow = typeof securityEvents.$inferSelect;
 export type NewSecurityEvent = Omit<SecurityEventRow, "id" | "actor" | "repeatCount" | "lastOccurredAt"> & Partial<Pick<SecurityEventRow, "actor">>;
 
 export async function insertSecurityEvent(row: NewSecurityEvent): Promise<number> {
-  const inserted = getDb().insert(securityEvents).values(row).returning({ id: securityEvents.id }).get();
-  return inserted.id;
+  const [inserted] = await (await getDb()).insert(securityEvents).values(row).returning({ id: securityEvents.id });
+  return inserted!.id;
 }
 
 /**
@@ -18,29 +18,29 @@ export async function insertSecurityEvent(row: NewSecurityEvent): Promise<number
  * in one statement. False when there is none (the caller inserts a new row).
  */
 export async function countSecurityEventRepeat(userId: string, type: string, since: Date, at: Date): Promise<boolean> {
-  const newest = getDb()
+  const db = await getDb();
+  const newest = db
     .select({ id: securityEvents.id })
     .from(securityEvents)
     .where(and(eq(securityEvents.userId, userId), eq(securityEvents.type, type), gte(securityEvents.createdAt, since)))
     .orderBy(desc(securityEvents.id))
     .limit(1);
-  const result = getDb()
+  const counted = await db
     .update(securityEvents)
     .set({ repeatCount: sql`${securityEvents.repeatCount} + 1`, lastOccurredAt: at })
     .where(eq(securityEvents.id, sql`(${newest})`))
-    .run();
-  return result.changes === 1;
+    .returning({ id: securityEvents.id });
+  return counted.length === 1;
 }
 
 /** Newest first; `beforeId` pages further back (ids grow with time). */
 export async function listSecurityEvents(userId: string, limit: number, beforeId?: number): Promise<SecurityEventRow[]> {
-  return getDb()
+  return (await getDb())
     .select()
     .from(securityEvents)
     .where(beforeId === undefined ? eq(securityEvents.userId, userId) : and(eq(securityEvents.userId, userId), lt(securityEvents.id, beforeId)))
     .orderBy(desc(securityEvents.createdAt), desc(securityEvents.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /**
@@ -54,7 +54,7 @@ export async function hasEarlierEventFrom(
   client: { ip: string | null; userAgent: string | null },
   beforeId: number,
 ): Promise<boolean> {
-  const row = getDb()
+  const [row] = await (await getDb())
     .select({ id: securityEvents.id })
     .from(securityEvents)
     .where(
@@ -66,7 +66,6 @@ export async function hasEarlierEventFrom(
         lt(securityEvents.id, beforeId),
       ),
     )
-    .limit(1)
-    .get();
+    .limit(1);
   return row !== undefined;
 }

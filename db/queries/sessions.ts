@@ -1,49 +1,45 @@
 import "server-only";
 import { and, desc, eq, gt, isNull, lte, ne, or, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, prepared, rowsAffected } from "@/db/client";
 import { sessions, users } from "@/db/schema";
 
 export type SessionRow = typeof sessions.$inferSelect;
 export type SessionWithUser = { session: SessionRow; user: { id: string; email: string } };
 
 export async function insertSession(row: SessionRow): Promise<void> {
-  getDb().insert(sessions).values(row).run();
+  await (await getDb()).insert(sessions).values(row);
 }
 
-/**
+/*
  * The per-request session check runs on every page and API call: its statements are prepared once
- * per process instead of being compiled by Drizzle and SQLite on every request.
+ * per process instead of being compiled by Drizzle and the database on every request.
  */
-const prepared = {
-  byTokenHash: undefined as ReturnType<typeof prepareFindByTokenHash> | undefined,
-  touch: undefined as ReturnType<typeof prepareTouch> | undefined,
-};
+const findByTokenHash = (db: Awaited<ReturnType<typeof getDb>>) =>
+  prepared(db, "session_by_token_hash", (db) =>
+    db
+      .select({ session: sessions, user: { id: users.id, email: users.email } })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
+      .prepare("session_by_token_hash"),
+  );
 
-function prepareFindByTokenHash() {
-  return getDb()
-    .select({ session: sessions, user: { id: users.id, email: users.email } })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
-    .prepare();
-}
-
-function prepareTouch() {
-  return getDb()
-    .update(sessions)
-    .set({ lastSeenAt: sql`${sql.placeholder("lastSeenAt")}` })
-    .where(eq(sessions.id, sql.placeholder("id")))
-    .prepare();
-}
+const touch = (db: Awaited<ReturnType<typeof getDb>>) =>
+  prepared(db, "session_touch", (db) =>
+    db
+      .update(sessions)
+      .set({ lastSeenAt: sql`${sql.placeholder("lastSeenAt")}` })
+      .where(eq(sessions.id, sql.placeholder("id")))
+      .prepare("session_touch"),
+  );
 
 export async function findSessionByTokenHash(tokenHash: string): Promise<SessionWithUser | undefined> {
-  prepared.byTokenHash ??= prepareFindByTokenHash();
-  return prepared.byTokenHash.get({ tokenHash });
+  const [row] = await findByTokenHash(await getDb()).execute({ tokenHash });
+  return row;
 }
 
 export async function touchSession(id: string, lastSeenAt: Date): Promise<void> {
-  prepared.touch ??= prepareTouch();
-  prepared.touch.run({ id, lastSeenAt: lastSeenAt.getTime() });
+  await touch(await getDb()).execute({ id, lastSeenAt: lastSeenAt.getTime() });
 }
 
 export type SessionAuthUpdate = Pick<SessionRow, "tokenHash" | "amr" | "authenticatedAt" | "secondFactorDueSince" | "expiresAt" | "lastSeenAt">;
@@ -57,36 +53,38 @@ export async function updateSessionAuth(
   expectedTokenHash: string,
   update: SessionAuthUpdate,
 ): Promise<boolean> {
-  const result = getDb()
+  const updated = await (await getDb())
     .update(sessions)
     .set(update)
     .where(and(eq(sessions.id, id), eq(sessions.tokenHash, expectedTokenHash)))
-    .run();
-  return result.changes === 1;
+    .returning({ id: sessions.id });
+  return updated.length === 1;
 }
 
 export async function deleteSession(id: string): Promise<boolean> {
-  return getDb().delete(sessions).where(eq(sessions.id, id)).run().changes === 1;
+  const deleted = await (await getDb()).delete(sessions).where(eq(sessions.id, id)).returning({ id: sessions.id });
+  return deleted.length === 1;
 }
 
 export async function deleteUserSession(userId: string, id: string): Promise<boolean> {
-  return (
-    getDb()
-      .delete(sessions)
-      .where(and(eq(sessions.userId, userId), eq(sessions.id, id)))
-      .run().changes === 1
-  );
+  const deleted = await (await getDb())
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.id, id)))
+    .returning({ id: sessions.id });
+  return deleted.length === 1;
 }
 
 export async function deleteOtherUserSessions(userId: string, keepId: string): Promise<number> {
-  return getDb()
+  const deleted = await (await getDb())
     .delete(sessions)
     .where(and(eq(sessions.userId, userId), ne(sessions.id, keepId)))
-    .run().changes;
+    .returning({ id: sessions.id });
+  return deleted.length;
 }
 
 export async function deleteAllUserSessions(userId: string): Promise<number> {
-  return getDb().delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+  const deleted = await (await getDb()).delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  return deleted.length;
 }
 
 /**
@@ -94,12 +92,11 @@ export async function deleteAllUserSessions(userId: string): Promise<number> {
  * pruned by housekeeping, and never listed meanwhile.
  */
 export async function listUserSessions(userId: string, now: Date, idleCutoff: Date): Promise<SessionRow[]> {
-  return getDb()
+  return (await getDb())
     .select()
     .from(sessions)
     .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, idleCutoff)))
-    .orderBy(desc(sessions.lastSeenAt))
-    .all();
+    .orderBy(desc(sessions.lastSeenAt));
 }
 
 /**
@@ -107,7 +104,7 @@ export async function listUserSessions(userId: string, now: Date, idleCutoff: Da
  * lapsed (they are already refused on use). Each condition has its own index.
  */
 export async function deleteExpiredSessions(now: Date, idleCutoff: Date, halfSignInCutoff: Date): Promise<number> {
-  return getDb()
+  const result = await (await getDb())
     .delete(sessions)
     .where(
       or(
@@ -115,6 +112,6 @@ export async function deleteExpiredSessions(now: Date, idleCutoff: Date, halfSig
         lte(sessions.lastSeenAt, idleCutoff),
         and(isNull(sessions.authenticatedAt), lte(sessions.secondFactorDueSince, halfSignInCutoff)),
       ),
-    )
-    .run().changes;
+    );
+  return rowsAffected(result);
 }

@@ -6,17 +6,19 @@ import { users } from "@/db/schema";
 export type UserRow = typeof users.$inferSelect;
 
 export async function findUserByEmail(email: string): Promise<UserRow | undefined> {
-  return getDb().select().from(users).where(eq(users.email, email)).get();
+  const [row] = await (await getDb()).select().from(users).where(eq(users.email, email));
+  return row;
 }
 
 export async function findUserById(id: string): Promise<UserRow | undefined> {
-  return getDb().select().from(users).where(eq(users.id, id)).get();
+  const [row] = await (await getDb()).select().from(users).where(eq(users.id, id));
+  return row;
 }
 
 /** Returns false when the email is taken (the UNIQUE constraint decides, so two racing sign-ups can't both win). */
 export async function insertUser(row: UserRow): Promise<boolean> {
-  const result = getDb().insert(users).values(row).onConflictDoNothing().run();
-  return result.changes === 1;
+  const inserted = await (await getDb()).insert(users).values(row).onConflictDoNothing().returning({ id: users.id });
+  return inserted.length === 1;
 }
 
 /**
@@ -24,10 +26,10 @@ export async function insertUser(row: UserRow): Promise<boolean> {
  * rehash on sign-in can't overwrite a password change that landed in between. True when replaced.
  */
 export async function updatePasswordHashIfUnchanged(userId: string, oldHash: string, newHash: string): Promise<boolean> {
-  const result = getDb()
+  const updated = await (await getDb())
     .update(users)
     .set({ passwordHash: newHash })
     .where(and(eq(users.id, userId), eq(users.passwordHash, oldHash)))
-    .run();
-  return result.changes === 1;
+    .returning({ id: users.id });
+  return updated.length === 1;
 }

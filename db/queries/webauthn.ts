@@ -1,65 +1,65 @@
 import "server-only";
 import { and, asc, eq, lt, lte, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, prepared, rowsAffected } from "@/db/client";
 import { webauthnCredentials, webauthnSpentChallenges } from "@/db/schema";
 
 export type WebAuthnCredentialRow = typeof webauthnCredentials.$inferSelect;
 
 export async function listWebAuthnCredentials(userId: string): Promise<WebAuthnCredentialRow[]> {
-  return getDb()
+  return (await getDb())
     .select()
     .from(webauthnCredentials)
     .where(eq(webauthnCredentials.userId, userId))
-    .orderBy(asc(webauthnCredentials.createdAt))
-    .all();
-}
-
-let hasCredentialStatement: ReturnType<typeof prepareHasCredential> | undefined;
-
-function prepareHasCredential() {
-  return getDb()
-    .select({ id: webauthnCredentials.id })
-    .from(webauthnCredentials)
-    .where(eq(webauthnCredentials.userId, sql.placeholder("userId")))
-    .limit(1)
-    .prepare();
+    .orderBy(asc(webauthnCredentials.createdAt));
 }
 
 /** Part of every request's available-AAL check: prepared once per process. */
 export async function hasWebAuthnCredential(userId: string): Promise<boolean> {
-  hasCredentialStatement ??= prepareHasCredential();
-  return hasCredentialStatement.get({ userId }) !== undefined;
+  const statement = prepared(await getDb(), "webauthn_exists", (db) =>
+    db
+      .select({ id: webauthnCredentials.id })
+      .from(webauthnCredentials)
+      .where(eq(webauthnCredentials.userId, sql.placeholder("userId")))
+      .limit(1)
+      .prepare("webauthn_exists"),
+  );
+  return (await statement.execute({ userId })).length > 0;
 }
 
 export async function findWebAuthnCredential(id: string): Promise<WebAuthnCredentialRow | undefined> {
-  return getDb().select().from(webauthnCredentials).where(eq(webauthnCredentials.id, id)).get();
+  const [row] = await (await getDb()).select().from(webauthnCredentials).where(eq(webauthnCredentials.id, id));
+  return row;
 }
 
 /** False when the credential id is already bound to any account (the primary key decides). */
 export async function insertWebAuthnCredential(row: WebAuthnCredentialRow): Promise<boolean> {
-  return getDb().insert(webauthnCredentials).values(row).onConflictDoNothing().run().changes === 1;
+  const inserted = await (await getDb())
+    .insert(webauthnCredentials)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ id: webauthnCredentials.id });
+  return inserted.length === 1;
 }
 
 export async function renameWebAuthnCredential(userId: string, id: string, name: string): Promise<boolean> {
-  return (
-    getDb()
-      .update(webauthnCredentials)
-      .set({ name })
-      .where(and(eq(webauthnCredentials.userId, userId), eq(webauthnCredentials.id, id)))
-      .run().changes === 1
-  );
+  const renamed = await (await getDb())
+    .update(webauthnCredentials)
+    .set({ name })
+    .where(and(eq(webauthnCredentials.userId, userId), eq(webauthnCredentials.id, id)))
+    .returning({ id: webauthnCredentials.id });
+  return renamed.length === 1;
 }
 
 export async function deleteWebAuthnCredential(userId: string, id: string): Promise<WebAuthnCredentialRow | undefined> {
-  return getDb()
+  const [row] = await (await getDb())
     .delete(webauthnCredentials)
     .where(and(eq(webauthnCredentials.userId, userId), eq(webauthnCredentials.id, id)))
-    .returning()
-    .get();
+    .returning();
+  return row;
 }
 
 export async function deleteAllWebAuthnCredentials(userId: string): Promise<void> {
-  getDb().delete(webauthnCredentials).where(eq(webauthnCredentials.userId, userId)).run();
+  await (await getDb()).delete(webauthnCredentials).where(eq(webauthnCredentials.userId, userId));
 }
 
 /**
@@ -67,20 +67,21 @@ export async function deleteAllWebAuthnCredentials(userId: string): Promise<void
  * counter wins (the WHERE clause), and this call reports false.
  */
 export async function recordWebAuthnUse(id: string, counter: number, usedAt: Date): Promise<boolean> {
-  return (
-    getDb()
-      .update(webauthnCredentials)
-      .set({ counter, lastUsedAt: usedAt })
-      .where(and(eq(webauthnCredentials.id, id), lt(webauthnCredentials.counter, counter)))
-      .run().changes === 1 ||
-    // Authenticators without a counter always report 0; only the time changes then.
-    (counter === 0 &&
-      getDb()
-        .update(webauthnCredentials)
-        .set({ lastUsedAt: usedAt })
-        .where(and(eq(webauthnCredentials.id, id), eq(webauthnCredentials.counter, 0)))
-        .run().changes === 1)
-  );
+  const db = await getDb();
+  const advanced = await db
+    .update(webauthnCredentials)
+    .set({ counter, lastUsedAt: usedAt })
+    .where(and(eq(webauthnCredentials.id, id), lt(webauthnCredentials.counter, counter)))
+    .returning({ id: webauthnCredentials.id });
+  if (advanced.length === 1) return true;
+  // Authenticators without a counter always report 0; only the time changes then.
+  if (counter !== 0) return false;
+  const touched = await db
+    .update(webauthnCredentials)
+    .set({ lastUsedAt: usedAt })
+    .where(and(eq(webauthnCredentials.id, id), eq(webauthnCredentials.counter, 0)))
+    .returning({ id: webauthnCredentials.id });
+  return touched.length === 1;
 }
 
 /**
@@ -89,10 +90,15 @@ export async function recordWebAuthnUse(id: string, counter: number, usedAt: Dat
  * this process or another sharing the database.
  */
 export async function insertSpentChallenge(challengeHash: string, expiresAt: Date): Promise<boolean> {
-  return getDb().insert(webauthnSpentChallenges).values({ challengeHash, expiresAt }).onConflictDoNothing().run().changes === 1;
+  const inserted = await (await getDb())
+    .insert(webauthnSpentChallenges)
+    .values({ challengeHash, expiresAt })
+    .onConflictDoNothing()
+    .returning({ challengeHash: webauthnSpentChallenges.challengeHash });
+  return inserted.length === 1;
 }
 
 /** Housekeeping: a spent challenge past its expiry can't be presented again anyway. Returns rows removed. */
 export async function deleteExpiredSpentChallenges(now: Date): Promise<number> {
-  return getDb().delete(webauthnSpentChallenges).where(lte(webauthnSpentChallenges.expiresAt, now)).run().changes;
+  return rowsAffected(await (await getDb()).delete(webauthnSpentChallenges).where(lte(webauthnSpentChallenges.expiresAt, now)));
 }

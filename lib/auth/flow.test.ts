@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { cookieJar as jar } from "@/test/next-headers";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 
 // Who may reach what, on a real SQLite file: sessions are made by the real session module, the
 // account's available AAL comes from its real second-factor rows. Only the request scope
@@ -28,10 +29,8 @@ beforeAll(async () => {
   sessions = await import("./session");
   users = await import("@/db/queries/users");
   const client = await import("@/db/client");
-  sqlite = () => {
-    client.getDb();
-    return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
-  };
+  await openSqlite();
+  sqlite = () => rawSqlite();
 });
 
 beforeEach(() => jar.clear());

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 
 // The reset token's rules against a real SQLite file: single use under concurrency, replaced by a
 // newer link, 30 minutes, bound to the password hash, second factor first.
@@ -24,7 +25,7 @@ beforeAll(async () => {
   users = await import("@/db/queries/users");
   queries = await import("@/db/queries/password-reset");
   const client = await import("@/db/client");
-  sqlite = (client.getDb() as unknown as { $client: Database.Database }).$client;
+  sqlite = await openSqlite();
 });
 
 let counter = 0;

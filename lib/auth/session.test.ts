@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { cookieJar as jar } from "@/test/next-headers";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 
 // Session rotation and validity on a real SQLite file. A short absolute lifetime (3 h against the
 // 1 h idle timeout) lets one test reach expiry while the session stays in use.
@@ -21,10 +22,8 @@ beforeAll(async () => {
   sessions = await import("./session");
   const users = await import("@/db/queries/users");
   const client = await import("@/db/client");
-  sqlite = () => {
-    client.getDb();
-    return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
-  };
+  await openSqlite();
+  sqlite = () => rawSqlite();
   await users.insertUser({ id: "session-user", email: "session@example.test", passwordHash: "x", createdAt: new Date(0) });
 });
 

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 import { totp } from "@/e2e/support/totp";
 import { SoftAuthenticator } from "@/test/soft-authenticator";
 
@@ -28,13 +29,11 @@ beforeAll(async () => {
   input = await import("./webauthn-input");
   users = await import("@/db/queries/users");
   client = await import("@/db/client");
+  await openSqlite();
 });
 
 const here = { client: { ip: "192.0.2.7", userAgent: "vitest" } };
-const sqlite = () => {
-  client.getDb();
-  return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
-};
+const sqlite = () => rawSqlite();
 const eventsOf = (userId: string) =>
   (sqlite().prepare("SELECT type, detail FROM security_events WHERE user_id = ? ORDER BY id").all(userId) as Array<{ type: string; detail: string }>).map(
     (e) => ({ type: e.type, detail: JSON.parse(e.detail) as Record<string, unknown> }),

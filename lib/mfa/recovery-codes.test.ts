@@ -3,6 +3,7 @@ import { createHash, createHmac, hkdfSync } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 
 // Generation, confirmation, verification and removal against a real SQLite file, with a current
 // and a previous AUTH_SECRET (key rotation).
@@ -24,6 +25,7 @@ beforeAll(async () => {
   removal = await import("./removal");
   users = await import("@/db/queries/users");
   client = await import("@/db/client");
+  await openSqlite();
 });
 
 /** A pending set's binding: the session, on one page view (lib/security/page-view.ts). */
@@ -45,10 +47,7 @@ async function userWithCodes(sessionId = "session-a") {
   return { userId, codes: pending.codes };
 }
 
-const sqlite = () => {
-  client.getDb();
-  return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
-};
+const sqlite = () => rawSqlite();
 const setsOf = (userId: string) =>
   sqlite().prepare("SELECT id, status, session_id AS sessionId FROM recovery_code_sets WHERE user_id = ? ORDER BY created_at").all(userId) as Array<{ id: string; status: string; sessionId: string | null }>;
 

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 
 // Sealing, opening and spending stateless WebAuthn challenges, against a real SQLite file, with a
 // key rotation (AUTH_SECRET_PREVIOUS).
@@ -20,12 +21,10 @@ beforeAll(async () => {
   ch = await import("./webauthn-challenge");
   queries = await import("@/db/queries/webauthn");
   client = await import("@/db/client");
+  await openSqlite();
 });
 
-const sqlite = () => {
-  client.getDb();
-  return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
-};
+const sqlite = () => rawSqlite();
 const spentRows = () => (sqlite().prepare("SELECT count(*) AS n FROM webauthn_spent_challenges").get() as { n: number }).n;
 
 const scope = { purpose: "second_factor", binding: "session-1", userId: "user-1" } as const;

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 import { SoftAuthenticator } from "@/test/soft-authenticator";
 
 // Server-side refusals of the WebAuthn ceremonies, against a real SQLite file and real signatures.
@@ -20,12 +21,10 @@ beforeAll(async () => {
   webauthn = await import("./webauthn");
   users = await import("@/db/queries/users");
   client = await import("@/db/client");
+  await openSqlite();
 });
 
-const sqlite = () => {
-  client.getDb();
-  return (globalThis as unknown as { twofoldDb: { sqlite: import("better-sqlite3").Database } }).twofoldDb.sqlite;
-};
+const sqlite = () => rawSqlite();
 const spentCount = () => (sqlite().prepare("SELECT count(*) AS n FROM webauthn_spent_challenges").get() as { n: number }).n;
 
 let userCount = 0;

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openSqlite, rawSqlite } from "@/test/sqlite";
 import { readOutbox } from "@/test/eml";
 
 // The security log against a real SQLite file: refused attempts aggregate instead of piling up,
@@ -27,6 +28,7 @@ beforeAll(async () => {
   queue = await import("@/lib/mail/queue");
   users = await import("@/db/queries/users");
   db = await import("@/db/client");
+  await openSqlite();
 });
 
 let count = 0;
@@ -37,7 +39,7 @@ async function newUser() {
 }
 
 function rows(userId: string) {
-  const sqlite = (db.getDb() as unknown as { $client: import("better-sqlite3").Database }).$client;
+  const sqlite = rawSqlite();
   return sqlite
     .prepare("SELECT type, repeat_count AS repeatCount, last_occurred_at AS lastOccurredAt, actor, ip FROM security_events WHERE user_id = ? ORDER BY id")
     .all(userId) as Array<{ type: string; repeatCount: number; lastOccurredAt: number | null; actor: string; ip: string | null }>;
@@ -72,7 +74,7 @@ describe("recordSecurityEvent", () => {
   it("refuses to rewrite an event (the log is evidence)", async () => {
     const id = await newUser();
     await audit.recordSecurityEvent(id, "signin.failed", client, { method: "password" });
-    const sqlite = (db.getDb() as unknown as { $client: import("better-sqlite3").Database }).$client;
+    const sqlite = rawSqlite();
     expect(() => sqlite.prepare("UPDATE security_events SET type = 'signin.succeeded' WHERE user_id = ?").run(id)).toThrow(/never rewritten/);
     expect(() => sqlite.prepare("UPDATE security_events SET repeat_count = 0 WHERE user_id = ?").run(id)).toThrow(/never rewritten/);
   });
