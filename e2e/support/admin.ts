@@ -1,7 +1,7 @@
 // Runs the operator CLI (`npm run admin -- …`) against the e2e server's database and outbox, with
 // the server's configuration, exactly as an operator would on the app's machine.
 import { spawnSync } from "node:child_process";
-import { e2eEnv } from "./env";
+import { databaseEnv, e2eEnv } from "./env";
 
 export interface AdminResult {
   status: number | null;
@@ -17,7 +17,7 @@ export function runAdmin(...args: string[]): AdminResult {
     env: {
       ...process.env,
       NODE_ENV: "production",
-      DATABASE_PATH: env.databasePath,
+      ...databaseEnv(),
       OUTBOX_DIR: env.outboxDir,
       APP_ORIGIN: `http://localhost:${env.port}`,
       // The e2e server's test-only secret (scripts/e2e-server.mjs).

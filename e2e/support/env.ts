@@ -6,8 +6,13 @@ import path from "node:path";
 export interface E2EEnv {
   /** The server's temp dir; removed when the server stops. */
   dataDir: string;
-  /** The SQLite file the server uses (DATABASE_PATH). */
+  /** The SQLite file the server uses (DATABASE_PATH), in the SQLite pass. */
   databasePath: string;
+  /** In the PostgreSQL pass: the database every app server uses (DATABASE_URL), and the cluster's data dir. */
+  databaseUrl?: string;
+  postgresDataDir?: string;
+  /** The app servers behind the load balancer (PostgreSQL pass), or the one server. */
+  appOrigins?: string[];
   /** Where mails are written as .eml files (OUTBOX_DIR). */
   outboxDir: string;
   port: number;
@@ -30,4 +35,10 @@ export function e2eEnv(): E2EEnv {
   }
   cached = JSON.parse(raw) as E2EEnv;
   return cached;
+}
+
+/** The database settings of the e2e server, for another process of the app (extra servers, the admin CLI). */
+export function databaseEnv(): Record<string, string> {
+  const env = e2eEnv();
+  return env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : { DATABASE_PATH: env.databasePath };
 }

@@ -3,7 +3,7 @@
 // need two servers (as behind a load balancer) or a server configured otherwise.
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
-import { e2eEnv } from "./env";
+import { databaseEnv, e2eEnv } from "./env";
 
 export interface ExtraServer {
   origin: string;
@@ -34,7 +34,7 @@ export async function startExtraServer(command: string, args: string[], env: Rec
       ...process.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_PATH: e2e.databasePath,
+      ...databaseEnv(),
       OUTBOX_DIR: e2e.outboxDir,
       // The e2e server's test-only secret: sessions and sealed values work across both.
       AUTH_SECRET: "e2e0".repeat(16),
