@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: unit tests, production build, then the browser suite against that build.
-// Stops at the first failing stage and exits non-zero. Args after `--` go to Playwright:
+// `npm test`: unit tests (on SQLite, then the dialect-neutral ones again on PostgreSQL), the
+// production build, then the browser suite against that build twice: on SQLite with one server,
+// and on PostgreSQL with two servers behind nginx (scripts/e2e-server.mjs). Stops at the first
+// failing stage and exits non-zero. Args after `--` go to Playwright:
 //   npm test -- e2e/smoke.spec.ts
+// E2E_DATABASES=sqlite (or postgres) runs one pass only; the default, and CI, run both.
 import { spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -99,13 +102,47 @@ function freePort() {
   });
 }
 
+// PostgreSQL and nginx are Debian packages too; installed the same way when missing.
+function ensurePackage(label, present, pkg) {
+  if (present()) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (isRoot) {
+    console.log(`${label} not found; installing Debian's ${pkg} with apt-get (running as root)…`);
+    const r = spawnSync("sh", ["-c", `apt-get update -qq && apt-get install -y -qq ${pkg}`], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+    if (r.status === 0 && present()) return;
+  }
+  console.error(`\n${label} is needed by the PostgreSQL pass: sudo apt-get install -y ${pkg} (or E2E_DATABASES=sqlite).`);
+  process.exit(1);
+}
+
+const passes = (process.env.E2E_DATABASES || "sqlite,postgres").split(",").map((p) => p.trim()).filter(Boolean);
+if (passes.some((p) => p !== "sqlite" && p !== "postgres")) {
+  console.error(`E2E_DATABASES must list sqlite and/or postgres, not ${process.env.E2E_DATABASES}`);
+  process.exit(2);
+}
+
 ensureChromium();
+if (passes.includes("postgres")) {
+  const hasPostgres = () => spawnSync("sh", ["-c", "ls /usr/lib/postgresql/*/bin/initdb"], { stdio: "ignore" }).status === 0;
+  ensurePackage("PostgreSQL", hasPostgres, "postgresql");
+  ensurePackage("nginx", () => isExecutable("/usr/sbin/nginx"), "nginx");
+}
 
 // (The env var hides Vite's notice that an ESM vitest.config.ts is loaded as CommonJS: harmless.)
 stopIfFailed(
   "unit",
   await run("unit", bin("vitest"), ["run", "--passWithNoTests"], { VITE_CONFIG_NATIVE_IGNORE_WARNING: "true" }),
 );
+
+if (passes.includes("postgres")) {
+  stopIfFailed(
+    "unit (pg)",
+    await run("unit (pg)", bin("vitest"), ["run", "--config", "vitest.postgres.config.mts"], { VITE_CONFIG_NATIVE_IGNORE_WARNING: "true" }),
+  );
+}
 
 // The module that opens SQLite is loaded during `next build`: give it a throwaway DB path so the
 // build never creates or migrates data/twofold.db in the repo.
@@ -119,12 +156,16 @@ const buildCode = await run("build", bin("next"), ["build"], {
 rmSync(buildDir, { recursive: true, force: true });
 stopIfFailed("build", buildCode);
 
-const port = process.env.E2E_PORT || String(await freePort());
-console.log(`\ne2e server port: ${port}`);
-const e2eCode = await run("e2e", bin("playwright"), ["test", ...playwrightArgs], {
-  E2E_PORT: port,
-  NEXT_TELEMETRY_DISABLED: "1",
-});
-stopIfFailed("e2e", e2eCode);
+for (const database of passes) {
+  const port = process.env.E2E_PORT || String(await freePort());
+  const name = database === "sqlite" ? "e2e" : "e2e (pg)";
+  console.log(`\n${name}: ${database === "sqlite" ? "one server" : "PostgreSQL, two servers behind nginx"} on port ${port}`);
+  const code = await run(name, bin("playwright"), ["test", ...playwrightArgs], {
+    E2E_PORT: port,
+    E2E_DATABASE: database,
+    NEXT_TELEMETRY_DISABLED: "1",
+  });
+  stopIfFailed(name, code);
+}
 
 summary(null);
