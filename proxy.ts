@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { whileDatabaseDown } from "@/lib/service-unavailable";
 import { codesViewCookieName, startsCodesView } from "@/lib/security/page-view";
 import { checkRequestBody } from "@/lib/security/request-guard";
 
@@ -59,6 +60,10 @@ function expectedOrigin(request: NextRequest): string {
 }
 
 export async function proxy(request: NextRequest) {
+  // Every page and action needs the database: while it can't be reached, say so at once.
+  const wantsJson = request.nextUrl.pathname.startsWith("/api/") || !(request.headers.get("accept") ?? "").includes("text/html");
+  const unavailable = whileDatabaseDown(wantsJson);
+  if (unavailable) return withSecurityHeaders(new NextResponse(unavailable.body, unavailable));
   if (!["GET", "HEAD", "OPTIONS"].includes(request.method)) {
     const origin = request.headers.get("origin");
     // Browsers send Origin on every cross-site POST; a mismatch is a forged request.

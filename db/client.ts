@@ -11,6 +11,7 @@ import path from "node:path";
 import pg from "pg";
 import { databaseDialect, getDbConfig, type Dialect } from "@/db/config";
 import { describeDatabaseError, isConfigurationError } from "@/db/errors";
+import { databaseIsDown, noteDatabaseFailure, noteDatabaseUp, setDatabaseProbe } from "@/db/health";
 import * as postgresSchema from "@/db/schema/postgres";
 import * as sqliteSchema from "@/db/schema/sqlite";
 
@@ -75,7 +76,11 @@ async function openPostgres(url: string): Promise<Opened> {
   });
   // An idle connection dropped by the server (restart, failover) is replaced on the next checkout;
   // without a listener node-postgres would raise it as an uncaught error and end the process.
-  pool.on("error", (error) => console.error(`[db] idle PostgreSQL connection lost: ${describeDatabaseError(error)}`));
+  pool.on("error", (error) => {
+    console.error(`[db] idle PostgreSQL connection lost: ${describeDatabaseError(error)}`);
+    noteDatabaseFailure(error);
+  });
+  watchFailures(pool);
   // Migrations run on one connection holding a session-level advisory lock: of several servers
   // starting at once, one migrates while the others wait, then find nothing left to do.
   const client = await pool.connect();
@@ -92,18 +97,54 @@ async function openPostgres(url: string): Promise<Opened> {
   return { dialect: "postgres", db: drizzlePg(pool, { schema: postgresSchema }), pool };
 }
 
+/** Every statement and checkout of the pool reports a failure to reach the server (db/health.ts). */
+function watchFailures(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  const watch = (result: unknown) => {
+    if (result instanceof Promise) result.catch(noteDatabaseFailure);
+    return result;
+  };
+  pool.query = ((...args: unknown[]) => watch(query(...args))) as typeof pool.query;
+  pool.connect = ((...args: unknown[]) => watch(connect(...args))) as typeof pool.connect;
+}
+
 async function open(): Promise<Opened> {
   const { DATABASE_URL } = getDbConfig();
   if (!DATABASE_URL) return openSqlite();
   try {
     return await openPostgres(DATABASE_URL);
   } catch (error) {
+    noteDatabaseFailure(error);
     if (isConfigurationError(error)) {
-      throw new Error(`PostgreSQL refused the connection settings in DATABASE_URL: ${describeDatabaseError(error)}`, { cause: error });
+      throw new DatabaseConfigurationError(`PostgreSQL refused the connection settings in DATABASE_URL: ${describeDatabaseError(error)}`, { cause: error });
     }
     throw error;
   }
 }
+
+/** DATABASE_URL names a user, password or database the server refuses: retrying won't help. */
+export class DatabaseConfigurationError extends Error {}
+
+const PROBE_INTERVAL_MS = 1_000;
+
+/** While the database is down, one cheap statement a second finds out when it is back. */
+function probeUntilUp(): void {
+  const timer = setInterval(() => {
+    void (async () => {
+      try {
+        const db = await getDb();
+        await db.execute(sql`SELECT 1`);
+        noteDatabaseUp();
+      } catch {
+        // still down: noteDatabaseFailure has the latest reason
+      }
+      if (!databaseIsDown()) clearInterval(timer);
+    })();
+  }, PROBE_INTERVAL_MS);
+  timer.unref();
+}
+setDatabaseProbe(probeUntilUp);
 
 /**
  * The database, opened and migrated on first use. A failed opening (PostgreSQL unreachable) is not
@@ -227,4 +268,28 @@ export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
 export function rowsAffected(result: unknown): number {
   const { rowCount, changes } = result as { rowCount?: number | null; changes?: number };
   return rowCount ?? changes ?? 0;
+}
+
+/**
+ * Runs `job` unless another process holds the lock of the same name, and says whether it ran. On
+ * PostgreSQL a session advisory lock (pg_try_advisory_lock) held on one connection for the whole
+ * job: of several app servers, one does the work and the others skip it. SQLite serves processes
+ * on one machine only, where jobs (idempotent deletes) may simply overlap.
+ */
+export async function runExclusively<T>(name: string, job: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
+  await getDb();
+  const opened = globalForDb.twofoldDb!;
+  if (opened.dialect === "sqlite") return { ran: true, result: await job() };
+  const client = await opened.pool.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked", [name]);
+    if (!rows[0]?.locked) return { ran: false };
+    try {
+      return { ran: true, result: await job() };
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [name]);
+    }
+  } finally {
+    client.release();
+  }
 }

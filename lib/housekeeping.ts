@@ -8,6 +8,7 @@ import {
   deleteStalePendingRecoveryCodeSets,
   deleteStaleWindowCounters,
   trimSecurityEventsPerAccount,
+  withHousekeepingLock,
 } from "@/db/queries/housekeeping";
 import { deleteExpiredSessions } from "@/db/queries/sessions";
 import { deleteExpiredSpentChallenges } from "@/db/queries/webauthn";
@@ -70,11 +71,19 @@ export async function runHousekeeping(now = new Date()): Promise<HousekeepingRep
 
 const globalForHousekeeping = globalThis as unknown as { twofoldHousekeeping?: NodeJS.Timeout };
 
+/**
+ * One run at a time across every app server sharing the database (withHousekeepingLock);
+ * a server that finds another one at work skips this round. Null when skipped.
+ */
+export async function runHousekeepingOnce(now = new Date()): Promise<HousekeepingReport | null> {
+  return withHousekeepingLock(() => runHousekeeping(now));
+}
+
 /** Starts the in-server schedule (once per process); the timer never keeps the process alive. */
 export function startHousekeeping(): void {
   if (globalForHousekeeping.twofoldHousekeeping) return;
   const tick = () => {
-    runHousekeeping().catch((error: unknown) => {
+    runHousekeepingOnce().catch((error: unknown) => {
       console.error(`[housekeeping] run failed: ${error instanceof Error ? error.message : String(error)}`);
     });
   };

@@ -4,7 +4,7 @@
 // it with the app's configuration. Prints no secret: factors are listed by name and date only.
 import { closeDb } from "@/db/client";
 import { describeAccount, findUser, forcePasswordReset, resetSecondFactors, revokeAllSessions, unlockSignIn } from "@/lib/admin/operator";
-import { runHousekeeping } from "@/lib/housekeeping";
+import { runHousekeepingOnce } from "@/lib/housekeeping";
 import { deliverDueMails, settleMailDelivery } from "@/lib/mail/queue";
 
 const USAGE = `Usage: npm run admin -- <command>
@@ -103,7 +103,11 @@ async function main(args: string[]): Promise<void> {
     return;
   }
   if (group === "housekeeping" && command === undefined) {
-    const report = await runHousekeeping();
+    const report = await runHousekeepingOnce();
+    if (!report) {
+      console.log("Housekeeping is running on another server right now; nothing done.");
+      return;
+    }
     console.log(`Housekeeping: removed ${Object.entries(report).map(([what, n]) => `${n} ${what}`).join(", ")}.`);
     return;
   }

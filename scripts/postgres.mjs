@@ -96,14 +96,16 @@ export async function startPostgres({ database = "twofold", port } = {}) {
   };
 }
 
+// No top-level await: Playwright loads this module from specs through require().
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const pg = await startPostgres();
-  console.log(`DATABASE_URL=${pg.url}`);
-  const stop = async () => {
-    await pg.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  setInterval(() => {}, 1 << 30);
+  void startPostgres().then((pg) => {
+    console.log(`DATABASE_URL=${pg.url}`);
+    const stop = async () => {
+      await pg.stop();
+      process.exit(0);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    setInterval(() => {}, 1 << 30);
+  });
 }

@@ -197,6 +197,29 @@ describe("transactions", () => {
   });
 });
 
+describe("jobs", () => {
+  it("housekeeping runs on one PostgreSQL-backed server at a time", async () => {
+    const { withHousekeepingLock } = await import("./housekeeping");
+    let release!: () => void;
+    let started!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const first = withHousekeepingLock(async () => {
+      started();
+      await held;
+      return "first";
+    });
+    // The first job holds the lock until released; a second one meanwhile…
+    await running;
+    const second = await withHousekeepingLock(async () => "second");
+    release();
+    expect(await first).toBe("first");
+    // …is skipped on PostgreSQL; on SQLite (one machine) jobs may overlap.
+    expect(second).toBe(dialect === "postgres" ? null : "second");
+    expect(await withHousekeepingLock(async () => "after")).toBe("after");
+  });
+});
+
 describe("rows read back as written", () => {
   it("times, bytes, booleans and a 32-bit signature counter", async () => {
     const userId = await newUser();

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { getDb, rowsAffected } from "@/db/client";
+import { getDb, rowsAffected, runExclusively } from "@/db/client";
 import { mailOutbox, passwordResetTokens, rateLimits, recoveryCodeSets, securityEvents } from "@/db/schema";
 
 /**
@@ -8,6 +8,15 @@ import { mailOutbox, passwordResetTokens, rateLimits, recoveryCodeSets, security
  * challenges (db/queries/webauthn.ts, beside the statement that spends them). Each deletes through
  * an index on the column it compares, so a run costs the rows it removes, not a table scan.
  */
+
+/**
+ * Runs one housekeeping pass unless another app server is running one (a PostgreSQL advisory
+ * lock; on SQLite, processes of one machine may overlap harmlessly). Null when skipped.
+ */
+export async function withHousekeepingLock<T>(job: () => Promise<T>): Promise<T | null> {
+  const outcome = await runExclusively("twofold.housekeeping", job);
+  return outcome.ran ? outcome.result : null;
+}
 
 /**
  * Recovery-code sets generated before `createdBefore` and never confirmed: too old to confirm now.

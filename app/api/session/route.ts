@@ -3,6 +3,7 @@ import { privilegedUntil } from "@/lib/auth/aal";
 import { accessFor } from "@/lib/auth/flow";
 import { readSessionFromCookie } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
+import { whileDatabaseDown } from "@/lib/service-unavailable";
 
 /**
  * The "whoami" of docs/contract.md. An aal1 session of an aal2 account still gets 200 here, so a client
@@ -11,6 +12,9 @@ import { getConfig } from "@/lib/config";
 export const dynamic = "force-dynamic";
 
 export async function GET() {
+  // Not behind the proxy (proxy.ts's matcher): it answers for the database itself.
+  const unavailable = whileDatabaseDown(true);
+  if (unavailable) return unavailable;
   const session = await readSessionFromCookie();
   const access = await accessFor(session);
   if (access.kind === "anonymous") {
