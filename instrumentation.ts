@@ -1,10 +1,20 @@
 /**
- * Runs once when the server starts: mails left queued by a previous run (mail server down,
- * process stopped mid-delivery) are retried now rather than at the next notification, and the
- * housekeeping schedule begins.
+ * Runs once when the server starts. The configuration is checked first, so a wrong variable (an
+ * accent colour too light to read, a logo that isn't there) stops the start with its one-line
+ * message instead of failing every page later. Then mails left queued by a previous run (mail
+ * server down, process stopped mid-delivery) are retried now rather than at the next
+ * notification, and the housekeeping schedule begins.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { getConfig } = await import("@/lib/config");
+  try {
+    getConfig();
+  } catch (error) {
+    // Next.js only logs an error thrown here and serves anyway (every page would then fail): stop.
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
   const { kickMailDelivery } = await import("@/lib/mail/queue");
   kickMailDelivery();
   // Prunes expired sessions, spent challenges, lapsed counters, old mails and log rows.
