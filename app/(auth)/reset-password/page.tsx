@@ -9,7 +9,7 @@ export const metadata = { title: "Choose a new password" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const link = "text-indigo-700 underline-offset-4 hover:underline";
+const link = "text-brand-700 underline-offset-4 hover:underline";
 
 /**
  * The reset, after the mailed link moved its token into a cookie (./link/route.ts). An account

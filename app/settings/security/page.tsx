@@ -101,7 +101,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
                   <div className="min-w-0 text-sm">
                     <p className="break-words font-medium text-slate-900">
                       {key.name}
-                      {key.isPasskey ? <span className="ml-2 rounded bg-indigo-100 px-2 py-0.5 text-xs font-medium text-indigo-800">Passkey</span> : null}
+                      {key.isPasskey ? <span className="ml-2 rounded bg-brand-100 px-2 py-0.5 text-xs font-medium text-brand-800">Passkey</span> : null}
                     </p>
                     <p className="text-slate-600">
                       Added <Time value={key.createdAt} /> · {key.lastUsedAt ? <>last used <Time value={key.lastUsedAt} /></> : "never used"}
@@ -151,8 +151,8 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
         <Section id="activity" title="Recent security activity" description="Sign-ins and changes to your account's security, newest first.">
           <SecurityLogList events={events} label="Recent security events" />
           <p className="mt-4 flex flex-wrap gap-4 text-sm">
-            <Link href="/settings/security/log" className="text-indigo-700 underline underline-offset-4">View the full security log</Link>
-            <a href="/settings/security/log/export" download className="text-indigo-700 underline underline-offset-4">Download your security log (JSON)</a>
+            <Link href="/settings/security/log" className="text-brand-700 underline underline-offset-4">View the full security log</Link>
+            <a href="/settings/security/log/export" download className="text-brand-700 underline underline-offset-4">Download your security log (JSON)</a>
           </p>
         </Section>
       </div>

@@ -15,7 +15,7 @@ export const metadata = { title: "Verify it's you" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const link = "text-indigo-700 underline-offset-4 hover:underline";
+const link = "text-brand-700 underline-offset-4 hover:underline";
 
 /**
  * The second step, shared by every method. The account's everyday methods (security key,
