@@ -7,14 +7,8 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getConfig } = await import("@/lib/config");
-  try {
-    getConfig();
-  } catch (error) {
-    // Next.js only logs an error thrown here and serves anyway (every page would then fail): stop.
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+  const { checkConfigAtStart } = await import("@/lib/config");
+  checkConfigAtStart();
   const { kickMailDelivery } = await import("@/lib/mail/queue");
   kickMailDelivery();
   // Prunes expired sessions, spent challenges, lapsed counters, old mails and log rows.

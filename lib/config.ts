@@ -85,9 +85,22 @@ export function getConfig(): Config {
 }
 
 /**
+ * For instrumentation.ts: a wrong variable ends the process with its one-line message. Next.js
+ * only logs an error thrown while the server starts and serves anyway, every page then failing.
+ */
+export function checkConfigAtStart(): void {
+  try {
+    getConfig();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
+
+/**
  * The environment as the app reads it, or a one-line error naming each wrong variable
  * ("Invalid configuration: APP_ACCENT: #aaaaaa has a contrast of 2.32:1 …"), so a failed start
- * says what to fix in its first line. instrumentation.ts calls getConfig() at start.
+ * says what to fix in its first line.
  */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
