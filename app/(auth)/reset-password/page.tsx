@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { AuthCard } from "@/components/layout/auth-card";
-import { RESET_MESSAGES, openPasswordReset } from "@/lib/auth/password-reset";
+import { openPasswordReset } from "@/lib/auth/password-reset";
 import { readResetCookie } from "@/lib/auth/password-reset-cookie";
 import { getBranding } from "@/lib/branding";
 import { NewPasswordForm, ResetRecoveryCodeForm, ResetTotpForm } from "./components";
+import { RESET_MESSAGES } from "./messages";
 import { ResetSecurityKeyStep } from "./security-key-step";
 
 export const metadata = { title: "Choose a new password" };
