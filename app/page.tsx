@@ -16,7 +16,7 @@ export default async function HomePage() {
             ? "Two-step verification is on: signing in needs your password and a second factor."
             : "Two-step verification is off. Add an authenticator app or a security key so a stolen password isn't enough."}
         </p>
-        <Link href="/settings/security" className="mt-4 inline-flex rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700">
+        <Link href="/settings/security" className="mt-4 inline-flex rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
           Security settings
         </Link>
       </div>

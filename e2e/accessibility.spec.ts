@@ -1,8 +1,8 @@
 // Accessibility (issue 7, item 5): axe-core over every page in every state a user can meet it in
 // (empty, errors shown, throttled, codes shown, keys listed), WCAG 2.1 A/AA plus axe's best
 // practices. Any violation fails the test with axe's own description of what and where.
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { expectAccessible } from "./support/axe";
 import { expect, test } from "./support/fixtures";
 import { generateCodes, createConfirmedCodes, submitRecoveryCode } from "./support/recovery-codes";
 import { enrolTotp, passTotpStep } from "./support/totp-session";
@@ -10,22 +10,6 @@ import { addSecurityKey, addVirtualAuthenticator } from "./support/webauthn";
 import { EMAIL_LABEL, PASSWORD_LABEL, attemptSignIn, signIn, signUp, uniqueEmail } from "./support/users";
 
 const PASSWORD = "every state is checked";
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
-
-/** Runs axe on the page as it is now; fails with each violation's rule, help text and targets. */
-async function expectAccessible(page: Page, state: string): Promise<void> {
-  // After an action's redirect the new page's <title> is set a moment after its content (Next.js
-  // streams metadata): wait for it, so axe sees the page the user gets, not the navigation midway.
-  // A page that never gets a title still fails here.
-  await expect(page, `${state}: the page has a title`).toHaveTitle(/\S/);
-  const { violations, passes } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const report = violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n"),
-  );
-  expect(report, `${state} at ${page.url()}`).toEqual([]);
-  // axe ran for real: a page it found nothing to check on would pass vacuously.
-  expect(passes.length, `${state}: axe checked something`).toBeGreaterThan(5);
-}
 
 async function signOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: /^sign out$/i }).first().click();

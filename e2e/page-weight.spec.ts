@@ -29,10 +29,6 @@ interface Weight {
 async function measure(browser: Browser, path: string, storageState?: Awaited<ReturnType<BrowserContext["storageState"]>>, expectedStatus = 200): Promise<Weight> {
   const context = await browser.newContext({
     storageState,
-    // Only for the baseline: Next prerenders its 404 page, so its scripts carry no CSP nonce and
-    // proxy.ts's policy would keep them from loading at all. Bypassing CSP there measures what the
-    // bare page costs once it runs; the real pages are measured under their real policy.
-    bypassCSP: expectedStatus === 404,
     extraHTTPHeaders: { "x-forwarded-for": nextClientIp(7), "accept-encoding": "gzip" },
   });
   const page = await context.newPage();

@@ -1,6 +1,9 @@
 import "server-only";
+import path from "node:path";
 import { z } from "zod";
 import { dbConfigSchema } from "@/db/config";
+import { MIN_TEXT_CONTRAST, contrastWithWhite, formatRatio, parseHexColour, toHex } from "@/lib/branding/colour";
+import { logoPathProblem } from "@/lib/branding/logo";
 
 /**
  * Every environment knob in one place, parsed once. Documented in README.md ("Configuration").
@@ -10,10 +13,44 @@ import { dbConfigSchema } from "@/db/config";
 const seconds = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
 
+const unsetIfEmpty = (v: unknown) => (v === "" ? undefined : v);
+
+/** Next.js serves public/ from the folder the server runs in (`npm start` runs in the app's). */
+const PUBLIC_DIR = path.join(process.cwd(), "public");
+
+/**
+ * The accent colour, refused at start when text in it (or white text on it) would be hard to read:
+ * WCAG 2.1 AA's 4.5:1 against white (lib/branding/colour.ts). Normalised to lower-case #rrggbb.
+ */
+const accentColour = z.string().transform((value, ctx) => {
+  const rgb = parseHexColour(value);
+  if (!rgb) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} is not a hex colour; use #rgb or #rrggbb, like #0f766e` });
+    return z.NEVER;
+  }
+  const ratio = contrastWithWhite(rgb);
+  if (ratio < MIN_TEXT_CONTRAST) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${value} has a contrast of ${formatRatio(ratio)} against white, below the ${MIN_TEXT_CONTRAST}:1 that text and buttons in it need (WCAG 2.1 AA); choose a darker colour`,
+    });
+    return z.NEVER;
+  }
+  return toHex(rgb);
+});
+
 const schema = dbConfigSchema.extend({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   APP_ORIGIN: z.url().default("http://localhost:3000"),
-  APP_NAME: z.string().min(1).max(64).default("Twofold"),
+  /** The product name users see: pages, mails, authenticator apps (TOTP issuer), WebAuthn prompts. */
+  APP_NAME: z.string().trim().min(1).max(64).default("Twofold"),
+  /** A logo beside the name: a path under public/, e.g. /brand/logo.svg (lib/branding/logo.ts). */
+  APP_LOGO: z.preprocess(unsetIfEmpty, z.string().superRefine((value, ctx) => {
+    const problem = logoPathProblem(value, PUBLIC_DIR);
+    if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} ${problem}` });
+  }).optional()),
+  /** Accent colour of buttons, links and focus rings; unset: Tailwind's indigo (app/globals.css). */
+  APP_ACCENT: z.preprocess(unsetIfEmpty, accentColour.optional()),
   AUTH_SECRET: z.string().optional(),
   /** Comma-separated former AUTH_SECRET values, still accepted to decrypt and verify while rotating. */
   AUTH_SECRET_PREVIOUS: z.string().optional(),
@@ -26,7 +63,7 @@ const schema = dbConfigSchema.extend({
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   /** Where notifications go (smtp:// or smtps://, credentials in the URL); unset: .eml files in OUTBOX_DIR. */
   // Not validated beyond that: a wrong URL must not stop the app, its mails just stay queued (lib/mail/queue.ts).
-  SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  SMTP_URL: z.preprocess(unsetIfEmpty, z.string().optional()),
   /** Folder for .eml files when SMTP_URL is unset (default data/outbox). */
   OUTBOX_DIR: z.string().min(1).optional(),
   /** Sender of notifications; default "APP_NAME <no-reply@host of APP_ORIGIN>". */
@@ -43,17 +80,39 @@ export type Config = z.infer<typeof schema> & {
 let cached: Config | undefined;
 
 export function getConfig(): Config {
-  if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/**
+ * For instrumentation.ts: a wrong variable ends the process with its one-line message. Next.js
+ * only logs an error thrown while the server starts and serves anyway, every page then failing.
+ */
+export function checkConfigAtStart(): void {
+  try {
+    getConfig();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
+
+/**
+ * The environment as the app reads it, or a one-line error naming each wrong variable
+ * ("Invalid configuration: APP_ACCENT: #aaaaaa has a contrast of 2.32:1 …"), so a failed start
+ * says what to fix in its first line.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`);
+    throw new Error(`Invalid configuration: ${problems.join("; ")}`);
   }
   const origin = new URL(parsed.data.APP_ORIGIN);
-  cached = {
+  return {
     ...parsed.data,
     origin,
     rpId: origin.hostname,
     secureCookies: origin.protocol === "https:",
   };
-  return cached;
 }

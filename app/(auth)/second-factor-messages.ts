@@ -1,6 +1,7 @@
 import type { SecondFactorRefusal } from "@/lib/auth/flow";
 import type { SecondFactorMethodId } from "@/lib/mfa/types";
 import { formatWait } from "@/lib/security/rate-limit-policy";
+import { RETRY_MESSAGES } from "./retry-messages";
 
 /** The second step's words for each reason lib/auth/flow.ts and lib/mfa give. */
 export const SECOND_FACTOR_MESSAGES = {
@@ -10,7 +11,7 @@ export const SECOND_FACTOR_MESSAGES = {
     "That security key wasn't accepted: it may have been copied. Use another method, and check your security log once you're in.",
   replayed: "That code was already used. Wait for your app to show a new one.",
   not_enrolled: "That method isn't set up for your account. Choose another.",
-  raced: "Your session changed while this was checked. Please try again.",
+  raced: RETRY_MESSAGES.raced,
   throttled: (seconds: number) => `Too many attempts. Try again in ${formatWait(seconds)}.`,
   locked:
     "Two-step verification is locked for this account after too many wrong attempts. Nobody can sign in to it with a code or key until support unlocks it; contact support.",

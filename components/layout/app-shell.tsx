@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { BrandMark } from "./brand-mark";
 
 /**
  * Header and page frame for signed-in pages. The sign-out action comes from the page (a server
@@ -13,7 +14,7 @@ export function AppShell({ email, signOut, children }: {
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-          <Link href="/" className="text-lg font-semibold tracking-tight text-indigo-700">Twofold</Link>
+          <BrandMark />
           <nav aria-label="Account" className="flex flex-wrap items-center gap-4 text-sm">
             <Link href="/settings/security" className="text-slate-700 underline-offset-4 hover:underline">Security settings</Link>
             <span className="hidden text-slate-500 sm:inline" title="Signed in as">{email}</span>

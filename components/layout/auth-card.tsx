@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { BrandMark } from "./brand-mark";
 
 /** The narrow centred card every sign-in step uses. */
 export function AuthCard({ title, description, children, footer }: {
@@ -9,9 +9,7 @@ export function AuthCard({ title, description, children, footer }: {
 }) {
   return (
     <main id="main" className="mx-auto flex min-h-screen w-full max-w-md flex-col justify-center px-4 py-10">
-      <Link href="/" className="mb-6 self-center text-lg font-semibold tracking-tight text-indigo-700">
-        Twofold
-      </Link>
+      <BrandMark className="mb-6 self-center" />
       <section className="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8" aria-labelledby="card-title">
         <h1 id="card-title" className="text-2xl font-semibold tracking-tight">{title}</h1>
         {description ? <div className="mt-2 text-sm text-slate-600">{description}</div> : null}

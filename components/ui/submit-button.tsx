@@ -4,7 +4,7 @@ import { useFormStatus } from "react-dom";
 import type { ButtonHTMLAttributes } from "react";
 
 const VARIANTS = {
-  primary: "bg-indigo-600 text-white hover:bg-indigo-700 disabled:bg-indigo-400",
+  primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-brand-400",
   secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
   danger: "border border-red-300 bg-white text-red-700 hover:bg-red-50 disabled:text-red-300",
 } as const;

@@ -14,8 +14,6 @@ export const PASSWORD_MAX_LENGTH = 128;
 /** Context words shorter than this are ignored: they occur in too many unrelated passwords. */
 const MIN_CONTEXT_WORD_LENGTH = 3;
 
-export const CONTEXT_WORD_MESSAGE = "Don't use your email address or the app's name in your password.";
-
 let common: Set<string> | undefined;
 
 function commonPasswords(): Set<string> {
@@ -73,20 +71,17 @@ function leansOnContextWord(folded: string, email: string | undefined): boolean 
   return found && (passwordLength(rest) < PASSWORD_MIN_LENGTH || commonPasswords().has(rest));
 }
 
-/** Returns the message to show, or null when the password is acceptable. */
-export function checkNewPassword(password: string, email?: string): string | null {
+/** Why a new password is refused; the forms word it (app/(auth)/password-messages.ts). */
+export type PasswordWeakness = "too_short" | "too_long" | "common" | "context_word";
+
+/** Returns why the password is refused, or null when it is acceptable. */
+export function checkNewPassword(password: string, email?: string): PasswordWeakness | null {
   const normalised = normalisePassword(password);
   const length = passwordLength(normalised);
-  if (length < PASSWORD_MIN_LENGTH) {
-    return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
-  }
-  if (length > PASSWORD_MAX_LENGTH) {
-    return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
-  }
+  if (length < PASSWORD_MIN_LENGTH) return "too_short";
+  if (length > PASSWORD_MAX_LENGTH) return "too_long";
   const folded = fold(normalised);
-  if (commonPasswords().has(folded)) {
-    return "This password is one of the most commonly used and easy to guess. Choose another.";
-  }
-  if (leansOnContextWord(folded, email)) return CONTEXT_WORD_MESSAGE;
+  if (commonPasswords().has(folded)) return "common";
+  if (leansOnContextWord(folded, email)) return "context_word";
   return null;
 }

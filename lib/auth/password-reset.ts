@@ -8,7 +8,7 @@ import {
 import { deleteAllUserSessions } from "@/db/queries/sessions";
 import { findUserByEmail } from "@/db/queries/users";
 import { hashPassword } from "@/lib/auth/password";
-import { checkNewPassword } from "@/lib/auth/password-policy";
+import { checkNewPassword, type PasswordWeakness } from "@/lib/auth/password-policy";
 import { RESET_TOKEN_TTL_MINUTES } from "@/lib/auth/password-reset-policy";
 import { clearPasswordFailures } from "@/lib/auth/password-sign-in";
 import { checkSecondFactor, type SecondFactorRefusal } from "@/lib/auth/flow";
@@ -170,14 +170,9 @@ export async function attemptResetSecondFactor(
   return { ok: true };
 }
 
-export const RESET_MESSAGES = {
-  expired: "This link has expired or was already used. Ask for a new one.",
-  secondFactorFirst: "Verify it's you with your second step first.",
-} as const;
-
 export type CompleteResetResult =
   | { ok: true }
-  | { ok: false; field: "password"; message: string }
+  | { ok: false; field: "password"; weakness: PasswordWeakness }
   | { ok: false; reason: "expired" | "second_factor_due" };
 
 /**
@@ -188,7 +183,7 @@ export type CompleteResetResult =
 export async function completePasswordReset(reset: OpenReset, password: string, client: ClientContext): Promise<CompleteResetResult> {
   if (reset.secondFactorRequired && !reset.secondFactorPassed) return { ok: false, reason: "second_factor_due" };
   const weakness = checkNewPassword(password, reset.email);
-  if (weakness) return { ok: false, field: "password", message: weakness };
+  if (weakness) return { ok: false, field: "password", weakness };
   const newPasswordHash = await hashPassword(password);
   const taken = await consumePasswordReset({
     tokenHash: reset.tokenHash,

@@ -3,6 +3,8 @@
  * puts on paper. Pure and free of server imports, so the client component builds it in render and
  * the download works as a plain link without JavaScript.
  */
+import { fileNamePart } from "@/lib/file-name";
+
 export const RECOVERY_CODES_USAGE_LINE =
   "Each code works once: when asked for your second step, choose \"Recovery code\" and enter any unused code.";
 
@@ -32,10 +34,9 @@ export function recoveryCodesSheetText({ appName, email, codes, generatedAt }: R
   ].join("\n");
 }
 
-/** `twofold-recovery-codes-alice@example.com.txt`; anything unsafe in a file name becomes "-". */
+/** `twofold-recovery-codes-alice@example.com.txt` (lib/file-name.ts makes each part safe). */
 export function recoveryCodesFileName(appName: string, email: string): string {
-  const safe = (s: string) => s.toLowerCase().replace(/[^a-z0-9@._+-]+/g, "-").replace(/^[.-]+/, "");
-  return `${safe(appName)}-recovery-codes-${safe(email)}.txt`;
+  return `${fileNamePart(appName)}-recovery-codes-${fileNamePart(email)}.txt`;
 }
 
 /** A data: URL so Download is a plain `<a download>` (no JS, no Blob); CSP doesn't govern downloads. */

@@ -9,7 +9,7 @@ export default function ForgotPasswordPage() {
     <AuthCard
       title="Reset your password"
       description="Enter the email address of your account. We'll mail you a link to choose a new password."
-      footer={<Link href="/login" className="font-medium text-indigo-700 underline-offset-4 hover:underline">Back to sign in</Link>}
+      footer={<Link href="/login" className="font-medium text-brand-700 underline-offset-4 hover:underline">Back to sign in</Link>}
     >
       <ForgotPasswordForm />
     </AuthCard>

@@ -30,7 +30,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             ? "This page handles sensitive settings. Enter your password, then your second factor."
             : "This page handles sensitive settings. Enter your password to continue."
         }
-        footer={<Link href={returnTo === "/settings/security" ? "/" : returnTo} className="text-indigo-700 underline-offset-4 hover:underline">Cancel</Link>}
+        footer={<Link href={returnTo === "/settings/security" ? "/" : returnTo} className="text-brand-700 underline-offset-4 hover:underline">Cancel</Link>}
       >
         <SignInForm returnTo={returnTo} fixedEmail={access.session.email} />
         <Divider />
@@ -42,7 +42,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   return (
     <AuthCard
       title="Sign in"
-      footer={<>New here? <Link href="/signup" className="font-medium text-indigo-700 underline-offset-4 hover:underline">Create an account</Link></>}
+      footer={<>New here? <Link href="/signup" className="font-medium text-brand-700 underline-offset-4 hover:underline">Create an account</Link></>}
     >
       {params.notice === "password_reset" ? (
         <FormAlert tone="success" message="Your password was changed and every session was signed out. Sign in with your new password." />
@@ -50,7 +50,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       <SignInForm returnTo={returnTo} />
       <p className="mt-3 text-right text-sm">
         {/* Not prefetched: few visitors need it, and prefetching would make every sign-in page load its form's code. */}
-        <Link href="/forgot-password" prefetch={false} className="text-indigo-700 underline-offset-4 hover:underline">Forgot password?</Link>
+        <Link href="/forgot-password" prefetch={false} className="text-brand-700 underline-offset-4 hover:underline">Forgot password?</Link>
       </p>
       <Divider />
       <PasskeySignIn returnTo={returnTo} mode="sign_in" />

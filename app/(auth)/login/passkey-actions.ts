@@ -10,9 +10,10 @@ import { signInAttemptBinding } from "@/lib/auth/session";
 import { createAuthenticationOptions, verifyWebAuthnUse } from "@/lib/mfa/webauthn";
 import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { getClientContext } from "@/lib/security/client";
-import { formatWait } from "@/lib/security/rate-limit-policy";
 import { spendPasskeyAttempt } from "@/lib/security/rate-limit";
 import type { FormState } from "@/components/ui/form-state";
+import { RETRY_MESSAGES } from "../retry-messages";
+import { SIGN_IN_MESSAGES } from "./messages";
 
 export type BeginPasskeyResult = { ok: true; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; message: string };
 
@@ -23,7 +24,7 @@ const PASSKEY_MESSAGES = {
   not_passkey: "This key can only be used after your password. Sign in with your password first.",
   signed_out: "You're no longer signed in. Sign in again to continue.",
   wrong_account: "That passkey belongs to another account. Use a passkey of the account you're signed in to.",
-  raced: "Your session changed while this was checked. Please try again.",
+  raced: RETRY_MESSAGES.raced,
 } as const;
 
 /**
@@ -61,7 +62,7 @@ export async function finishPasskeySignIn(response: unknown, returnTo: unknown, 
   if (!scope) return { message: parsedMode.data === "reauth" ? PASSKEY_MESSAGES.signed_out : PASSKEY_MESSAGES.failed };
   // Signatures can't be guessed, but each attempt costs work: same per-IP budget as passwords.
   const limit = await spendPasskeyAttempt(client);
-  if (!limit.allowed) return { message: `Too many sign-in attempts. Try again in ${formatWait(limit.reason === "throttled" ? limit.retryAfterSeconds : 3600)}.` };
+  if (!limit.allowed) return { message: SIGN_IN_MESSAGES.throttled(limit.reason === "throttled" ? limit.retryAfterSeconds : 3600) };
   // The WebAuthn method logs a possibly copied key itself.
   const outcome = await verifyWebAuthnUse({ purpose: "passkey", ...scope, response: parsed.data }, client);
   if (!outcome.ok) {

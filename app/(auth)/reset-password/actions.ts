@@ -6,7 +6,6 @@ import { z } from "zod";
 import { BusyError } from "@/lib/auth/concurrency";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
 import {
-  RESET_MESSAGES,
   attemptResetSecondFactor,
   completePasswordReset,
   openPasswordReset,
@@ -21,6 +20,9 @@ import { SECOND_FACTOR_MESSAGES, secondFactorMessage } from "../second-factor-me
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields } from "@/lib/security/action-input";
+import { NEW_PASSWORD_MESSAGES } from "../password-messages";
+import { RETRY_MESSAGES } from "../retry-messages";
+import { RESET_MESSAGES } from "./messages";
 
 /**
  * Every action reads the reset from its cookie itself (an action is a public endpoint): without a
@@ -98,7 +100,7 @@ const newPasswordSchema = z.object({
   password: z
     .string({ error: "Choose a new password." })
     .min(1, "Choose a new password.")
-    .max(PASSWORD_MAX_LENGTH * 4, `Use at most ${PASSWORD_MAX_LENGTH} characters.`),
+    .max(PASSWORD_MAX_LENGTH * 4, NEW_PASSWORD_MESSAGES.too_long),
 });
 
 export async function setNewPasswordAction(_previous: FormState, input: FormData): Promise<FormState> {
@@ -111,11 +113,11 @@ export async function setNewPasswordAction(_previous: FormState, input: FormData
   try {
     result = await completePasswordReset(reset, parsed.data.password, await getClientContext());
   } catch (error) {
-    if (error instanceof BusyError) return { message: "We're very busy right now. Please try again in a few seconds." };
+    if (error instanceof BusyError) return { message: RETRY_MESSAGES.busy };
     throw error;
   }
   if (!result.ok) {
-    if ("field" in result) return { errors: { password: [result.message] } };
+    if ("field" in result) return { errors: { password: [NEW_PASSWORD_MESSAGES[result.weakness]] } };
     // Spent meanwhile, or the factor isn't passed: the page says which.
     redirect(PAGE);
   }

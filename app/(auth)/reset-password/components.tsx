@@ -5,16 +5,18 @@ import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { NEW_PASSWORD_HINT, RECOVERY_CODE_HINT, totpCodeHint } from "../field-hints";
 import { setNewPasswordAction, verifyResetRecoveryCodeAction, verifyResetTotpAction } from "./actions";
 
-export function ResetTotpForm({ autoFocus = true }: { autoFocus?: boolean }) {
+/** `appName` (APP_NAME) comes from the page: a client component never reads the configuration. */
+export function ResetTotpForm({ appName, autoFocus = true }: { appName: string; autoFocus?: boolean }) {
   const [state, formAction] = useActionState(verifyResetTotpAction, EMPTY_FORM_STATE);
   return (
     <form action={formAction} className="space-y-4" noValidate>
       <FormAlert message={state.message} />
       <Field label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code"
         pattern="[0-9 ]*" maxLength={16} required autoFocus={autoFocus} errors={state.errors?.code}
-        hint="Open your authenticator app and enter the 6-digit code it shows for Twofold." />
+        hint={totpCodeHint(appName)} />
       <SubmitButton full>Verify</SubmitButton>
     </form>
   );
@@ -27,7 +29,7 @@ export function ResetRecoveryCodeForm() {
       <FormAlert message={state.message} />
       <Field label="Recovery code" name="code" autoComplete="off" autoCapitalize="none" autoCorrect="off"
         spellCheck={false} maxLength={64} required autoFocus errors={state.errors?.code} className="font-mono"
-        hint="Enter one of the recovery codes you saved, like abcd-efgh-jkmn-p. Each code works once." />
+        hint={RECOVERY_CODE_HINT} />
       <SubmitButton full>Verify</SubmitButton>
     </form>
   );
@@ -42,7 +44,7 @@ export function NewPasswordForm({ email }: { email: string }) {
       <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
       <Field label="New password" name="password" type="password" autoComplete="new-password" required autoFocus
         errors={state.errors?.password}
-        hint="At least 8 characters. A few unrelated words make a strong password that is easy to remember." />
+        hint={NEW_PASSWORD_HINT} />
       <SubmitButton full>Set new password</SubmitButton>
     </form>
   );

@@ -1,15 +1,17 @@
 import Link from "next/link";
 import { AuthCard } from "@/components/layout/auth-card";
-import { RESET_MESSAGES, openPasswordReset } from "@/lib/auth/password-reset";
+import { openPasswordReset } from "@/lib/auth/password-reset";
 import { readResetCookie } from "@/lib/auth/password-reset-cookie";
+import { getBranding } from "@/lib/branding";
 import { NewPasswordForm, ResetRecoveryCodeForm, ResetTotpForm } from "./components";
+import { RESET_MESSAGES } from "./messages";
 import { ResetSecurityKeyStep } from "./security-key-step";
 
 export const metadata = { title: "Choose a new password" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const link = "text-indigo-700 underline-offset-4 hover:underline";
+const link = "text-brand-700 underline-offset-4 hover:underline";
 
 /**
  * The reset, after the mailed link moved its token into a cookie (./link/route.ts). An account
@@ -50,7 +52,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
                 <span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" />
               </p>
             ) : null}
-            {hasTotp ? <ResetTotpForm autoFocus={!hasKey} /> : null}
+            {hasTotp ? <ResetTotpForm appName={getBranding().name} autoFocus={!hasKey} /> : null}
             {hasCodes ? (
               <nav aria-label="Other ways to verify" className="mt-6 border-t border-slate-200 pt-4 text-sm">
                 <p className="text-slate-600">Lost your device?</p>

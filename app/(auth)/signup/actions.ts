@@ -15,13 +15,15 @@ import { formatWait } from "@/lib/security/rate-limit-policy";
 import { RATE_LIMITS, spendSignUpAttempt } from "@/lib/security/rate-limit";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields } from "@/lib/security/action-input";
+import { NEW_PASSWORD_MESSAGES } from "../password-messages";
+import { RETRY_MESSAGES } from "../retry-messages";
 
 const signUpSchema = z.object({
   email: emailSchema,
   password: z
     .string({ error: "Choose a password." })
     .min(1, "Choose a password.")
-    .max(PASSWORD_MAX_LENGTH * 4, `Use at most ${PASSWORD_MAX_LENGTH} characters.`),
+    .max(PASSWORD_MAX_LENGTH * 4, NEW_PASSWORD_MESSAGES.too_long),
 });
 
 export async function signUpAction(_previous: FormState, input: FormData): Promise<FormState> {
@@ -34,7 +36,7 @@ export async function signUpAction(_previous: FormState, input: FormData): Promi
   }
   const { email, password } = parsed.data;
   const weakness = checkNewPassword(password, email);
-  if (weakness) return { errors: { password: [weakness] }, values: { email } };
+  if (weakness) return { errors: { password: [NEW_PASSWORD_MESSAGES[weakness]] }, values: { email } };
 
   const limit = await spendSignUpAttempt(client);
   if (!limit.allowed) {
@@ -46,7 +48,7 @@ export async function signUpAction(_previous: FormState, input: FormData): Promi
   try {
     passwordHash = await hashPassword(password);
   } catch (error) {
-    if (error instanceof BusyError) return { message: "We're very busy right now. Please try again in a few seconds.", values: { email } };
+    if (error instanceof BusyError) return { message: RETRY_MESSAGES.busy, values: { email } };
     throw error;
   }
   const userId = randomId();

@@ -5,6 +5,7 @@ import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { NEW_PASSWORD_HINT } from "../field-hints";
 import { signUpAction } from "./actions";
 
 export function SignUpForm() {
@@ -16,7 +17,7 @@ export function SignUpForm() {
         defaultValue={state.values?.email} errors={state.errors?.email} />
       <Field label="Password" name="password" type="password" autoComplete="new-password" required
         minLength={8} maxLength={128} errors={state.errors?.password}
-        hint="At least 8 characters. A few unrelated words make a strong password." />
+        hint={NEW_PASSWORD_HINT} />
       <SubmitButton full>Create account</SubmitButton>
     </form>
   );

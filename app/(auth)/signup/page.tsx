@@ -12,7 +12,7 @@ export default async function SignUpPage() {
   return (
     <AuthCard
       title="Create your account"
-      footer={<>Already have an account? <Link href="/login" className="font-medium text-indigo-700 underline-offset-4 hover:underline">Sign in</Link></>}
+      footer={<>Already have an account? <Link href="/login" className="font-medium text-brand-700 underline-offset-4 hover:underline">Sign in</Link></>}
     >
       <SignUpForm />
     </AuthCard>

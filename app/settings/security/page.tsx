@@ -12,6 +12,7 @@ import { getTotpStatus } from "@/lib/mfa/totp";
 import { recentSecurityEvents } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
+import { SECOND_FACTOR_CHANGES, settingsNotice } from "./notices";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
 import { SecurityLogList } from "@/components/security-log/list";
 import { AddSecurityKeyForm, RemoveSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
@@ -19,39 +20,12 @@ import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
 
 export const metadata = { title: "Security settings" };
 
-const NOTICES: Record<string, { text: string; tone: "success" | "info" }> = {
-  "totp-enabled": { text: "Authenticator app added. You'll be asked for a code when you sign in.", tone: "success" },
-  "totp-removed": { text: "Authenticator app removed.", tone: "info" },
-  "totp-removed-codes-deleted": { text: "Authenticator app removed. Your recovery codes were deleted too: they only back up a second step.", tone: "info" },
-  "recovery-codes-saved": { text: "Recovery codes saved. Any codes you had before no longer work.", tone: "success" },
-  "totp-exists": { text: "An authenticator app is already set up. Remove it first to set up another.", tone: "info" },
-  "key-added": { text: "Security key added. You can use it to sign in.", tone: "success" },
-  "key-renamed": { text: "Security key renamed.", tone: "success" },
-  "key-removed": { text: "Security key removed.", tone: "info" },
-  "key-removed-codes-deleted": { text: "Security key removed. Your recovery codes were deleted too: they only back up a second step.", tone: "info" },
-  "key-missing": { text: "That security key was already removed.", tone: "info" },
-  "session-revoked": { text: "That session was signed out.", tone: "success" },
-  "session-missing": { text: "That session had already ended.", tone: "info" },
-  "session-current": { text: "To end this session, use Sign out.", tone: "info" },
-  "others-revoked": { text: "All other sessions were signed out.", tone: "success" },
-};
-
-/**
- * Notices after a change to the second factors. When other sessions exist, the notice offers to
- * sign them out right there (ASVS 5: "the user is given the option to terminate all other active
- * sessions after changing or removing any authentication factor").
- */
-const SECOND_FACTOR_CHANGES = new Set([
-  "totp-enabled", "totp-removed", "totp-removed-codes-deleted", "recovery-codes-saved",
-  "key-added", "key-removed", "key-removed-codes-deleted",
-]);
-
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function SecuritySettingsPage({ searchParams }: { searchParams: SearchParams }) {
   const { session, availableAal } = await requirePrivileged("/settings/security");
   const params = await searchParams;
-  const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
+  const notice = settingsNotice(params.notice);
   const [totp, keys, sessions, events] = await Promise.all([
     getTotpStatus(session.userId),
     listWebAuthnCredentials(session.userId),
@@ -101,7 +75,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
                   <div className="min-w-0 text-sm">
                     <p className="break-words font-medium text-slate-900">
                       {key.name}
-                      {key.isPasskey ? <span className="ml-2 rounded bg-indigo-100 px-2 py-0.5 text-xs font-medium text-indigo-800">Passkey</span> : null}
+                      {key.isPasskey ? <span className="ml-2 rounded bg-brand-100 px-2 py-0.5 text-xs font-medium text-brand-800">Passkey</span> : null}
                     </p>
                     <p className="text-slate-600">
                       Added <Time value={key.createdAt} /> · {key.lastUsedAt ? <>last used <Time value={key.lastUsedAt} /></> : "never used"}
@@ -151,8 +125,8 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
         <Section id="activity" title="Recent security activity" description="Sign-ins and changes to your account's security, newest first.">
           <SecurityLogList events={events} label="Recent security events" />
           <p className="mt-4 flex flex-wrap gap-4 text-sm">
-            <Link href="/settings/security/log" className="text-indigo-700 underline underline-offset-4">View the full security log</Link>
-            <a href="/settings/security/log/export" download className="text-indigo-700 underline underline-offset-4">Download your security log (JSON)</a>
+            <Link href="/settings/security/log" className="text-brand-700 underline underline-offset-4">View the full security log</Link>
+            <a href="/settings/security/log/export" download className="text-brand-700 underline underline-offset-4">Download your security log (JSON)</a>
           </p>
         </Section>
       </div>

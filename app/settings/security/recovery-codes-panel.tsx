@@ -21,7 +21,7 @@ export async function RecoveryCodesPanel({ userId, email, availableAal, emphasis
   const status = await getRecoveryCodesStatus(userId);
   const prompt = emphasise && !status;
   return (
-    <div className={prompt ? "rounded-2xl ring-2 ring-indigo-500 ring-offset-2" : undefined}>
+    <div className={prompt ? "rounded-2xl ring-2 ring-brand-500 ring-offset-2" : undefined}>
       <Section id="recovery-codes" title="Recovery codes"
         description="One-time codes for signing in when you can't use your authenticator app or security key.">
         {availableAal !== "aal2" ? (
@@ -29,7 +29,7 @@ export async function RecoveryCodesPanel({ userId, email, availableAal, emphasis
         ) : (
           <div className="space-y-4">
             {prompt ? (
-              <p className="rounded-lg border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
+              <p className="rounded-lg border border-brand-200 bg-brand-50 px-3 py-2 text-sm text-brand-900">
                 <strong className="font-semibold">Next step:</strong> generate recovery codes and keep them safe, so losing your
                 phone doesn&apos;t lock you out.
               </p>

@@ -65,7 +65,7 @@ export function RenameSecurityKeyForm({ id, name }: { id: string; name: string }
   const [state, formAction] = useActionState(renameSecurityKeyAction, {} as FormState);
   return (
     <details className="text-sm">
-      <summary className="cursor-pointer text-indigo-700 underline-offset-4 hover:underline">Rename</summary>
+      <summary className="cursor-pointer text-brand-700 underline-offset-4 hover:underline">Rename</summary>
       <form action={formAction} className="mt-2 flex flex-wrap items-end gap-2" noValidate>
         <input type="hidden" name="credential_id" value={id} />
         <Field label={`New name for ${name}`} name="name" id={`rename-${id}`} defaultValue={name} required

@@ -5,9 +5,11 @@ import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { totpCodeHint } from "../../field-hints";
 import { verifySecondFactorAction } from "./actions";
 
-export function TotpStepForm({ returnTo, autoFocus = true }: { returnTo: string; autoFocus?: boolean }) {
+/** `appName` (APP_NAME) comes from the page: a client component never reads the configuration. */
+export function TotpStepForm({ appName, returnTo, autoFocus = true }: { appName: string; returnTo: string; autoFocus?: boolean }) {
   const [state, formAction] = useActionState(verifySecondFactorAction, EMPTY_FORM_STATE);
   return (
     <form action={formAction} className="space-y-4" noValidate>
@@ -16,7 +18,7 @@ export function TotpStepForm({ returnTo, autoFocus = true }: { returnTo: string;
       <input type="hidden" name="return_to" value={returnTo} />
       <Field label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code"
         pattern="[0-9 ]*" maxLength={16} required autoFocus={autoFocus} errors={state.errors?.code}
-        hint="Open your authenticator app and enter the 6-digit code it shows for Twofold." />
+        hint={totpCodeHint(appName)} />
       <SubmitButton full>Verify</SubmitButton>
     </form>
   );

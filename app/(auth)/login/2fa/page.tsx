@@ -4,6 +4,7 @@ import { AuthCard } from "@/components/layout/auth-card";
 import { SECOND_FACTOR_STEP_MAX_AGE_SECONDS } from "@/lib/auth/aal";
 import { getAccess, requireSecondFactorStep } from "@/lib/auth/guards";
 import { hasSessionCookie } from "@/lib/auth/session";
+import { getBranding } from "@/lib/branding";
 import { formatWait } from "@/lib/security/rate-limit-policy";
 import { safeReturnTo, signInUrl } from "@/lib/auth/return-to";
 import { enrolledMethods } from "@/lib/mfa";
@@ -15,7 +16,7 @@ export const metadata = { title: "Verify it's you" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const link = "text-indigo-700 underline-offset-4 hover:underline";
+const link = "text-brand-700 underline-offset-4 hover:underline";
 
 /**
  * The second step, shared by every method. The account's everyday methods (security key,
@@ -68,7 +69,7 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
               <span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" />
             </p>
           ) : null}
-          {hasTotp ? <TotpStepForm returnTo={returnTo} autoFocus={!hasKey} /> : null}
+          {hasTotp ? <TotpStepForm appName={getBranding().name} returnTo={returnTo} autoFocus={!hasKey} /> : null}
           {hasCodes ? (
             <nav aria-label="Other ways to verify" className="mt-6 border-t border-slate-200 pt-4 text-sm">
               <p className="text-slate-600">Lost your device?</p>

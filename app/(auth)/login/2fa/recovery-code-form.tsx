@@ -5,6 +5,7 @@ import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { RECOVERY_CODE_HINT } from "../../field-hints";
 import { verifySecondFactorAction } from "./actions";
 
 /** The second step with one of the saved codes. How many are left is shown only after sign-in. */
@@ -18,7 +19,7 @@ export function RecoveryCodeForm({ returnTo }: { returnTo: string }) {
       <Field label="Recovery code" name="code" autoComplete="off" autoCapitalize="none" autoCorrect="off"
         spellCheck={false} maxLength={64} required autoFocus errors={state.errors?.code}
         className="font-mono"
-        hint="Enter one of the recovery codes you saved, like abcd-efgh-jkmn-p. Each code works once." />
+        hint={RECOVERY_CODE_HINT} />
       <SubmitButton full>Verify</SubmitButton>
     </form>
   );

@@ -29,7 +29,7 @@ export default async function SecurityLogPage({ searchParams }: { searchParams: 
 
   return (
     <AppShell email={session.email} signOut={signOutAction}>
-      <p className="text-sm"><Link href="/settings/security" className="text-indigo-700 underline underline-offset-4">← Security settings</Link></p>
+      <p className="text-sm"><Link href="/settings/security" className="text-brand-700 underline underline-offset-4">← Security settings</Link></p>
       <h1 className="mt-2 text-2xl font-semibold tracking-tight">Security log</h1>
       <p className="mt-1 text-sm text-slate-600">
         Sign-ins and changes to your account&apos;s security, newest first. If something here wasn&apos;t you, sign out other
@@ -37,11 +37,11 @@ export default async function SecurityLogPage({ searchParams }: { searchParams: 
       </p>
       <div className="mt-6">
         <Section id="log" title={before ? "Older activity" : "Recent activity"}
-          description={<a href="/settings/security/log/export" download className="text-indigo-700 underline underline-offset-4">Download your security log (JSON)</a>}>
+          description={<a href="/settings/security/log/export" download className="text-brand-700 underline underline-offset-4">Download your security log (JSON)</a>}>
           <SecurityLogList events={events} label="Security events" />
           <nav aria-label="Security log pages" className="mt-4 flex flex-wrap gap-4 text-sm">
-            {before ? <Link href={LOG} className="text-indigo-700 underline underline-offset-4">Newest events</Link> : null}
-            {older ? <Link href={`${LOG}?before=${older}`} className="text-indigo-700 underline underline-offset-4">Older events</Link> : null}
+            {before ? <Link href={LOG} className="text-brand-700 underline underline-offset-4">Newest events</Link> : null}
+            {older ? <Link href={`${LOG}?before=${older}`} className="text-brand-700 underline underline-offset-4">Older events</Link> : null}
           </nav>
         </Section>
       </div>

@@ -14,8 +14,8 @@ export const metadata = { title: "Recovery code used" };
 // Link styles matching buttonClass() (components/ui/submit-button.tsx), which lives in a client
 // module and so can't be called while rendering on the server.
 const PRIMARY_LINK =
-  "inline-flex items-center justify-center rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition bg-indigo-600 text-white hover:bg-indigo-700";
-const TEXT_LINK = "text-indigo-700 underline-offset-4 hover:underline";
+  "inline-flex items-center justify-center rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition bg-brand-600 text-white hover:bg-brand-700";
+const TEXT_LINK = "text-brand-700 underline-offset-4 hover:underline";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

@@ -1,4 +1,6 @@
 import { requirePrivileged } from "@/lib/auth/guards";
+import { getBranding } from "@/lib/branding";
+import { fileNamePart } from "@/lib/file-name";
 import { recentSecurityEvents } from "@/lib/security/audit";
 import { OPERATOR_DEVICE, describeDevice } from "@/lib/security/device";
 import { describeSecurityEvent } from "@/lib/security/event-labels";
@@ -35,7 +37,7 @@ export async function GET(): Promise<Response> {
   return new Response(`${JSON.stringify(body, null, 2)}\n`, {
     headers: {
       "Content-Type": "application/json; charset=utf-8",
-      "Content-Disposition": `attachment; filename="twofold-security-log-${exportedAt.toISOString().slice(0, 10)}.json"`,
+      "Content-Disposition": `attachment; filename="${fileNamePart(getBranding().name)}-security-log-${exportedAt.toISOString().slice(0, 10)}.json"`,
       // Personal data: never kept by a browser or proxy cache.
       "Cache-Control": "no-store",
     },

@@ -1,0 +1,43 @@
+/**
+ * Every notice the settings page shows after an action, in one table: the actions redirect to
+ * `/settings/security?notice=<id>` and the page words the id. notices.test.ts checks that every id
+ * an action sends is here, and that nothing here is unused.
+ */
+export interface SettingsNotice {
+  text: string;
+  tone: "success" | "info";
+}
+
+export const NOTICES = {
+  "totp-enabled": { text: "Authenticator app added. You'll be asked for a code when you sign in.", tone: "success" },
+  "totp-removed": { text: "Authenticator app removed.", tone: "info" },
+  "totp-removed-codes-deleted": { text: "Authenticator app removed. Your recovery codes were deleted too: they only back up a second step.", tone: "info" },
+  "recovery-codes-saved": { text: "Recovery codes saved. Any codes you had before no longer work.", tone: "success" },
+  "totp-exists": { text: "An authenticator app is already set up. Remove it first to set up another.", tone: "info" },
+  "key-added": { text: "Security key added. You can use it to sign in.", tone: "success" },
+  "key-renamed": { text: "Security key renamed.", tone: "success" },
+  "key-removed": { text: "Security key removed.", tone: "info" },
+  "key-removed-codes-deleted": { text: "Security key removed. Your recovery codes were deleted too: they only back up a second step.", tone: "info" },
+  "key-missing": { text: "That security key was already removed.", tone: "info" },
+  "session-revoked": { text: "That session was signed out.", tone: "success" },
+  "session-missing": { text: "That session had already ended.", tone: "info" },
+  "session-current": { text: "To end this session, use Sign out.", tone: "info" },
+  "others-revoked": { text: "All other sessions were signed out.", tone: "success" },
+} as const satisfies Record<string, SettingsNotice>;
+
+export type SettingsNoticeId = keyof typeof NOTICES;
+
+/**
+ * Notices after a change to the second factors. When other sessions exist, the notice offers to
+ * sign them out right there (ASVS 5: "the user is given the option to terminate all other active
+ * sessions after changing or removing any authentication factor").
+ */
+export const SECOND_FACTOR_CHANGES: ReadonlySet<string> = new Set<SettingsNoticeId>([
+  "totp-enabled", "totp-removed", "totp-removed-codes-deleted", "recovery-codes-saved",
+  "key-added", "key-removed", "key-removed-codes-deleted",
+]);
+
+/** The notice for a `?notice=` value, or undefined for anything else (also "constructor" and the like). */
+export function settingsNotice(id: unknown): SettingsNotice | undefined {
+  return typeof id === "string" && Object.hasOwn(NOTICES, id) ? NOTICES[id as SettingsNoticeId] : undefined;
+}
