@@ -63,6 +63,16 @@ function openSqlite(): Opened {
 /** Any fixed number: every app server takes the same advisory lock around its migrations. */
 const MIGRATION_LOCK = 0x7466_6d67;
 
+/**
+ * A migrated PostgreSQL database of its own, outside this process's getDb() (the SQLite-to-
+ * PostgreSQL copy, db/copy-to-postgres.ts): the caller ends the pool.
+ */
+export async function openPostgresDatabase(url: string): Promise<{ db: Db; pool: pg.Pool }> {
+  const opened = await openPostgres(url);
+  if (opened.dialect !== "postgres") throw new Error("unreachable");
+  return { db: opened.db, pool: opened.pool };
+}
+
 async function openPostgres(url: string): Promise<Opened> {
   const { DATABASE_POOL_SIZE } = getDbConfig();
   const pool = new pg.Pool({

@@ -3,6 +3,8 @@
 // reads the same environment as the app (DATABASE_PATH, SMTP_URL, OUTBOX_DIR, APP_ORIGIN …): run
 // it with the app's configuration. Prints no secret: factors are listed by name and date only.
 import { closeDb } from "@/db/client";
+import { getDbConfig } from "@/db/config";
+import { copySqliteToPostgres } from "@/db/copy-to-postgres";
 import { describeAccount, findUser, forcePasswordReset, resetSecondFactors, revokeAllSessions, unlockSignIn } from "@/lib/admin/operator";
 import { runHousekeepingOnce } from "@/lib/housekeeping";
 import { deliverDueMails, settleMailDelivery } from "@/lib/mail/queue";
@@ -20,6 +22,9 @@ const USAGE = `Usage: npm run admin -- <command>
   mail retry                          try every queued notification now
   housekeeping                        prune expired sessions, spent challenges, lapsed rate-limit
                                       counters, old mails and security events past retention
+  db copy-to-postgres                 copy every row of the SQLite file (DATABASE_PATH) into the
+                                      empty PostgreSQL database named by TARGET_DATABASE_URL
+                                      (stop the app first; docs/deployment.md)
 
 Each change to an account is written to its security log (as an operator action, no IP) and
 mailed to its owner.
@@ -109,6 +114,15 @@ async function main(args: string[]): Promise<void> {
       return;
     }
     console.log(`Housekeeping: removed ${Object.entries(report).map(([what, n]) => `${n} ${what}`).join(", ")}.`);
+    return;
+  }
+  if (group === "db" && command === "copy-to-postgres" && email === undefined) {
+    // From the environment, not the command line: a password in argv shows in `ps` and shell history.
+    const target = process.env.TARGET_DATABASE_URL;
+    if (!target || !/^postgres(ql)?:\/\//.test(target)) throw new UsageError("set TARGET_DATABASE_URL to the postgres://… database to copy into");
+    const report = await copySqliteToPostgres(getDbConfig().DATABASE_PATH, target, (line) => console.log(`  ${line}`));
+    const total = Object.values(report).reduce((sum, n) => sum + n, 0);
+    console.log(`Copied ${total} rows into PostgreSQL. Start the app with DATABASE_URL set to that database.`);
     return;
   }
   if (group === "mail" && command === "retry" && email === undefined) {
