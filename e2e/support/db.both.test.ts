@@ -12,6 +12,7 @@ process.env.AUTH_SECRET = "e2e-db-helper-secret-".padEnd(48, "e");
 
 let dialect: "sqlite" | "postgres";
 let db: typeof import("./db");
+let codesFoundInDatabase: typeof import("./recovery-codes").codesFoundInDatabase;
 let client: typeof import("@/db/client");
 
 beforeAll(async () => {
@@ -34,6 +35,7 @@ beforeAll(async () => {
   process.env.E2E_ENV_FILE = path.join(dir, "e2e-env.json");
   writeFileSync(process.env.E2E_ENV_FILE, JSON.stringify(env));
   db = await import("./db");
+  ({ codesFoundInDatabase } = await import("./recovery-codes"));
   expect(db.testDialect()).toBe(dialect);
 });
 
@@ -129,5 +131,18 @@ describe("ageAuthentication / ageActivity / securityEventTypes", () => {
       await db.sqlRun("INSERT INTO security_events (user_id, type, created_at) VALUES (?, ?, ?)", userId, type, T0);
     }
     expect(await db.securityEventTypes("events@example.test")).toEqual(["account.created", "signin.succeeded", "session.signed_out"]);
+  });
+});
+
+describe("codesFoundInDatabase", () => {
+  it("finds a code that is stored in plaintext anywhere, in each displayed form, and not one that isn't", async () => {
+    const userId = await newUser("codes@example.test");
+    await db.sqlRun("INSERT INTO recovery_code_sets (id, user_id, status, created_at) VALUES (?, ?, 'active', ?)", "set-1", userId, T0);
+    await db.sqlRun("INSERT INTO recovery_codes (set_id, position, code_hash, key_id) VALUES (?, 1, ?, 'k1')", "set-1", "f".repeat(64));
+    const leaked = "abcd-efgh-jkmn-p";
+    const stored = "qrst-uvwx-yz23-4";
+    // A leak of the bare upper-case form in another table: the search is not limited to one column.
+    await db.sqlRun("INSERT INTO security_events (user_id, type, created_at, detail) VALUES (?, 'leak', ?, ?)", userId, T0, JSON.stringify({ c: "ABCDEFGHJKMNP" }));
+    expect(await codesFoundInDatabase([leaked, stored])).toEqual(["ABCDEFGHJKMNP"]);
   });
 });
