@@ -7,7 +7,7 @@
 import path from "node:path";
 import { request as playwrightRequest, type Browser } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
-import { testDb } from "./support/db";
+import { sqlAll, sqlGet } from "./support/db";
 import { noJsFormFields } from "./support/recovery-codes";
 import { startExtraServer, stopExtraServer, type ExtraServer } from "./support/servers";
 import { signUp, uniqueEmail } from "./support/users";
@@ -22,18 +22,13 @@ const startServer = (command: string, args: string[], hops: string) => startExtr
 const stopServer = stopExtraServer;
 
 /** The address recorded with each of the account's security events (sign-up writes several). */
-function eventAddresses(email: string): (string | null)[] {
-  return testDb()
-    .prepare("SELECT e.ip FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? ORDER BY e.id")
-    .all(email)
-    .map((row) => (row as { ip: string | null }).ip);
+async function eventAddresses(email: string): Promise<(string | null)[]> {
+  const rows = await sqlAll<{ ip: string | null }>("SELECT e.ip FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? ORDER BY e.id", email);
+  return rows.map((row) => row.ip);
 }
 
-function signUpBucketKeys(): string[] {
-  return testDb()
-    .prepare("SELECT key FROM rate_limits WHERE bucket = 'signUpIp'")
-    .all()
-    .map((row) => (row as { key: string }).key);
+async function signUpBucketKeys(): Promise<string[]> {
+  return (await sqlAll<{ key: string }>("SELECT key FROM rate_limits WHERE bucket = 'signUpIp'")).map((row) => row.key);
 }
 
 /** Signs a new account up in a browser context of its own that sends `headers` on every request. */
@@ -61,11 +56,11 @@ test.afterAll(async () => {
 
 test("no proxy (hops=0): the socket address is recorded, a spoofed X-Forwarded-For or peer header is not", async ({ browser }) => {
   const email = await signUpWith(browser, { "x-forwarded-for": SPOOFED, "x-twofold-peer": SPOOFED_PEER }, direct!.origin);
-  const addresses = eventAddresses(email);
+  const addresses = await eventAddresses(email);
   expect(addresses.length, direct!.output().slice(-2000)).toBeGreaterThan(0);
   for (const ip of addresses) expect(LOOPBACK, `recorded ${ip}`).toContain(ip);
   // The sign-up limit counted the peer too (::1 is in ::/64), not the address the client chose.
-  const keys = signUpBucketKeys();
+  const keys = await signUpBucketKeys();
   expect(keys).not.toContain(SPOOFED);
   expect(keys).not.toContain(SPOOFED_PEER);
   expect(keys).toContain(addresses[0] === "::1" ? "::/64" : addresses[0]);
@@ -76,7 +71,7 @@ test("plain `next start` with hops=0: no address at all, rather than the client'
   const plain = await startServer(path.resolve("node_modules", ".bin", "next"), ["start"], "0");
   try {
     const email = await signUpWith(browser, { "x-forwarded-for": SPOOFED, "x-twofold-peer": SPOOFED_PEER }, plain.origin);
-    const addresses = eventAddresses(email);
+    const addresses = await eventAddresses(email);
     expect(addresses.length).toBeGreaterThan(0);
     for (const ip of addresses) expect(ip).toBeNull();
     expect(plain.output()).toContain("not started by server.mjs");
@@ -88,7 +83,7 @@ test("plain `next start` with hops=0: no address at all, rather than the client'
 
 test("one proxy (hops=1): the right-most X-Forwarded-For entry is the client, entries to its left are not", async ({ browser }) => {
   const email = await signUpWith(browser, { "x-forwarded-for": `${SPOOFED}, 198.51.100.23`, "x-twofold-peer": SPOOFED_PEER });
-  const addresses = eventAddresses(email);
+  const addresses = await eventAddresses(email);
   expect(addresses.length).toBeGreaterThan(0);
   for (const ip of addresses) expect(ip).toBe("198.51.100.23");
 });
@@ -96,13 +91,11 @@ test("one proxy (hops=1): the right-most X-Forwarded-For entry is the client, en
 test("one proxy (hops=1): IPv6 clients are logged in full, canonically, and share their /64's sign-up budget", async ({ browser }) => {
   const first = await signUpWith(browser, { "x-forwarded-for": "2001:DB8:77:1:0:0:0:1" });
   const second = await signUpWith(browser, { "x-forwarded-for": "2001:db8:77:1:abcd::2" });
-  expect(new Set(eventAddresses(first))).toEqual(new Set(["2001:db8:77:1::1"]));
-  expect(new Set(eventAddresses(second))).toEqual(new Set(["2001:db8:77:1:abcd::2"]));
-  const row = testDb().prepare("SELECT attempts FROM rate_limits WHERE bucket = 'signUpIp' AND key = ?").get("2001:db8:77:1::/64") as
-    | { attempts: number }
-    | undefined;
+  expect(new Set(await eventAddresses(first))).toEqual(new Set(["2001:db8:77:1::1"]));
+  expect(new Set(await eventAddresses(second))).toEqual(new Set(["2001:db8:77:1:abcd::2"]));
+  const row = await sqlGet<{ attempts: number }>("SELECT attempts FROM rate_limits WHERE bucket = 'signUpIp' AND key = ?", "2001:db8:77:1::/64");
   expect(row?.attempts).toBe(2);
-  expect(signUpBucketKeys().filter((key) => key.startsWith("2001:db8:77:1"))).toEqual(["2001:db8:77:1::/64"]);
+  expect((await signUpBucketKeys()).filter((key) => key.startsWith("2001:db8:77:1"))).toEqual(["2001:db8:77:1::/64"]);
 });
 
 test("one proxy (hops=1): a request without X-Forwarded-For has no address and still works", async ({ baseURL }) => {
@@ -113,10 +106,10 @@ test("one proxy (hops=1): a request without X-Forwarded-For has no address and s
     const fields = await noJsFormFields(request, "/signup", 'name="password"');
     const res = await request.post("/signup", { multipart: { ...fields, email, password: PASSWORD }, maxRedirects: 0 });
     expect(res.status()).toBe(303);
-    const addresses = eventAddresses(email);
+    const addresses = await eventAddresses(email);
     expect(addresses.length).toBeGreaterThan(0);
     for (const ip of addresses) expect(ip).toBeNull();
-    expect(signUpBucketKeys()).toContain("unknown");
+    expect(await signUpBucketKeys()).toContain("unknown");
   } finally {
     await request.dispose();
   }

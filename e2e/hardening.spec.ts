@@ -2,7 +2,7 @@
 // factor may not renew, how long a half sign-in lives, and where runs of failures stop.
 import { expect, test } from "./support/fixtures";
 import { runAdmin } from "./support/admin";
-import { ageAuthentication, securityEventTypes, testDb } from "./support/db";
+import { ageAuthentication, securityEventTypes, sqlAll, sqlGet, sqlRun } from "./support/db";
 import { waitForMail } from "./support/mail";
 import { enrolTotp, passTotpStep, submitAndSettle, type Authenticator } from "./support/totp-session";
 import { EMAIL_LABEL, PASSWORD_LABEL, getSession, signIn, signUp, uniqueEmail } from "./support/users";
@@ -22,19 +22,22 @@ async function totpAccount(page: Page, prefix: string): Promise<{ email: string;
   return { email, authenticator };
 }
 
-function userId(email: string): string {
-  return (testDb().prepare("SELECT id FROM users WHERE email = ?").get(email) as { id: string }).id;
+async function userId(email: string): Promise<string> {
+  return (await sqlGet<{ id: string }>("SELECT id FROM users WHERE email = ?", email))!.id;
 }
 
 /** Sets a per-account counter as if `attempts` attempts had failed in a row (no lock pending). */
-function seedFailures(bucket: "signInAccount" | "secondFactorAccount", key: string, attempts: number): void {
+async function seedFailures(bucket: "signInAccount" | "secondFactorAccount", key: string, attempts: number): Promise<void> {
   const now = Date.now();
-  testDb()
-    .prepare(
-      `INSERT INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES (?, ?, ?, ?, NULL, ?)
-       ON CONFLICT (bucket, key) DO UPDATE SET attempts = excluded.attempts, locked_until = NULL`,
-    )
-    .run(bucket, key, attempts, now - 86_400_000, now - 60_000);
+  await sqlRun(
+    `INSERT INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES (?, ?, ?, ?, NULL, ?)
+     ON CONFLICT (bucket, key) DO UPDATE SET attempts = excluded.attempts, locked_until = NULL`,
+    bucket,
+    key,
+    attempts,
+    now - 86_400_000,
+    now - 60_000,
+  );
 }
 
 const wrongCode = (real: string) => String((Number(real) + 500_000) % 1_000_000).padStart(6, "0");
@@ -56,7 +59,7 @@ test("adding a factor appends to the AMR but renews neither the privileged windo
   await signUp(page, email, PASSWORD);
   const start = (await getSession(page)).body.session;
   // Ten minutes into the fifteen-minute window: still privileged, so the settings open.
-  ageAuthentication(start.id, 600);
+  await ageAuthentication(start.id, 600);
   const aged = (await getSession(page)).body.session;
   await page.goto("/settings/security");
   await enrolTotp(page);
@@ -68,7 +71,7 @@ test("adding a factor appends to the AMR but renews neither the privileged windo
   expect(after.expires_at).toBe(start.expires_at);
 
   // Once the window has passed, the settings ask to confirm it's you: enrolling bought nothing.
-  ageAuthentication(start.id, 301);
+  await ageAuthentication(start.id, 301);
   await page.goto("/settings/security");
   await expect(page).toHaveURL(/\/login\?refresh=true/);
 });
@@ -77,7 +80,7 @@ test("re-authenticating restarts the privileged window but never the session's a
   const email = uniqueEmail("reauth-lifetime");
   await signUp(page, email, PASSWORD);
   const start = (await getSession(page)).body.session;
-  ageAuthentication(start.id, 1000);
+  await ageAuthentication(start.id, 1000);
   await page.goto("/settings/security");
   await expect(page).toHaveURL(/refresh=true/);
   await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
@@ -92,14 +95,14 @@ test("a second step not finished within 10 minutes ends the half session; /login
   const { email, authenticator } = await totpAccount(page, "lapse");
   await signIn(page, email, PASSWORD);
   const half = (await getSession(page)).body.session;
-  testDb().prepare("UPDATE sessions SET second_factor_due_since = second_factor_due_since - ? WHERE id = ?").run(601_000, half.id);
+  expect(await sqlRun("UPDATE sessions SET second_factor_due_since = second_factor_due_since - ? WHERE id = ?", 601_000, half.id)).toBe(1);
 
   // Kept alive or not, the half session is over: whoami, pages and the step all refuse it.
   expect((await getSession(page)).status).toBe(401);
   await page.goto("/login/2fa");
   await expect(page.getByRole("heading", { name: /sign-in expired/i })).toBeVisible();
   await expect(page.getByRole("alert").filter({ hasText: /start again/i })).toBeVisible();
-  expect(testDb().prepare("SELECT count(*) AS n FROM sessions WHERE id = ?").get(half.id)).toEqual({ n: 0 });
+  expect(await sqlGet("SELECT count(*) AS n FROM sessions WHERE id = ?", half.id)).toEqual({ n: 0 });
 
   // Starting again works as ever.
   await page.getByRole("link", { name: /sign in again/i }).click();
@@ -112,11 +115,11 @@ test("a second step not finished within 10 minutes ends the half session; /login
 
 test("second-factor failures count since the last success: mail at 10, locked at 100, operator unlock", async ({ page }) => {
   const { email, authenticator } = await totpAccount(page, "sf-cap");
-  const id = userId(email);
+  const id = await userId(email);
   await signIn(page, email, PASSWORD);
 
   // The tenth failure in a row, however long the run took: the owner is told.
-  seedFailures("secondFactorAccount", id, 9);
+  await seedFailures("secondFactorAccount", id, 9);
   await page.getByLabel(/authentication code/i).fill(wrongCode(authenticator.lastCode()));
   await page.getByRole("button", { name: /^verify$/i }).click();
   await expect(page.getByRole("alert").filter({ hasText: /isn't valid/i })).toBeVisible();
@@ -124,12 +127,12 @@ test("second-factor failures count since the last success: mail at 10, locked at
   expect(alert.text).toContain("failed 10 times in a row");
 
   // At 100 the step is locked, even for the right code, and the page says so.
-  seedFailures("secondFactorAccount", id, 100);
+  await seedFailures("secondFactorAccount", id, 100);
   await page.getByLabel(/authentication code/i).fill(await authenticator.freshCode());
   await page.getByRole("button", { name: /^verify$/i }).click();
   await expect(page.getByRole("alert").filter({ hasText: /locked for this account/i })).toBeVisible();
   expect((await getSession(page)).body.session.aal).toBe("aal1");
-  expect(securityEventTypes(email)).toEqual(expect.arrayContaining(["second_factor.failures_alert", "second_factor.locked"]));
+  expect(await securityEventTypes(email)).toEqual(expect.arrayContaining(["second_factor.failures_alert", "second_factor.locked"]));
 
   // The operator's way out lifts it; the right code then works.
   const unlocked = runAdmin("user", "unlock", email);
@@ -138,7 +141,7 @@ test("second-factor failures count since the last success: mail at 10, locked at
   await page.getByRole("button", { name: /^verify$/i }).click();
   await page.waitForURL((url) => url.pathname !== "/login/2fa");
   expect((await getSession(page)).body.session.aal).toBe("aal2");
-  expect(securityEventTypes(email)).toContain("admin.sign_in_unlocked");
+  expect(await securityEventTypes(email)).toContain("admin.sign_in_unlocked");
 });
 
 test("password failures count since the last success: mail at 10, sign-in paused at 100", async ({ page }) => {
@@ -152,13 +155,13 @@ test("password failures count since the last success: mail at 10, sign-in paused
     await page.getByLabel(PASSWORD_LABEL).fill(password);
     await page.getByRole("button", { name: /^sign in$/i }).click();
   };
-  seedFailures("signInAccount", email, 9);
+  await seedFailures("signInAccount", email, 9);
   await attempt("not the password at all");
   await expect(page.getByRole("alert").filter({ hasText: /don't match/i })).toBeVisible();
   const alert = await waitForMail(email, /trying to guess the password/i);
   expect(alert.text).toContain("10 times in a row");
 
-  seedFailures("signInAccount", email, 100);
+  await seedFailures("signInAccount", email, 100);
   await attempt(PASSWORD);
   await expect(page.getByRole("alert").filter({ hasText: /paused for this email/i })).toBeVisible();
   expect((await getSession(page)).status).toBe(401);
@@ -166,7 +169,7 @@ test("password failures count since the last success: mail at 10, sign-in paused
 
   // An unknown email reads exactly the same at its cap: nothing to learn about accounts.
   const unknown = uniqueEmail("nobody");
-  seedFailures("signInAccount", unknown, 100);
+  await seedFailures("signInAccount", unknown, 100);
   await page.goto("/login");
   await page.getByLabel(EMAIL_LABEL).fill(unknown);
   await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
@@ -183,9 +186,7 @@ test("repeated refused attempts are one log entry with a count, not one row each
     await submitAndSettle(page, page.getByRole("button", { name: /^verify$/i }));
     await expect(page.getByRole("alert").filter({ hasText: /isn't valid/i })).toBeVisible();
   }
-  const rows = testDb()
-    .prepare("SELECT repeat_count AS n FROM security_events WHERE user_id = ? AND type = 'second_factor.failed'")
-    .all(userId(email));
+  const rows = await sqlAll("SELECT repeat_count AS n FROM security_events WHERE user_id = ? AND type = 'second_factor.failed'", await userId(email));
   expect(rows).toEqual([{ n: 4 }]);
   await passTotpStep(page, authenticator);
   await page.goto("/settings/security/log");

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, nextClientIp, test } from "./support/fixtures";
-import { testDb } from "./support/db";
+import { sqlGet } from "./support/db";
 import { createConfirmedCodes, submitRecoveryCode } from "./support/recovery-codes";
 import { enrolTotp, passTotpStep } from "./support/totp-session";
 import { addSecurityKey, addVirtualAuthenticator } from "./support/webauthn";
@@ -82,7 +82,7 @@ test("security keys and passkeys say they need JavaScript", async ({ page, brows
   await keys.getByLabel(/^key name$/i).fill("My key");
   await keys.getByRole("button", { name: /^add security key$/i }).click();
   await expect(keys.getByRole("alert").filter({ hasText: /needs javascript/i })).toBeVisible();
-  expect(testDb().prepare("SELECT count(*) AS n FROM webauthn_credentials c JOIN users u ON u.id = c.user_id WHERE u.email = ?").get(email)).toEqual({ n: 0 });
+  expect(await sqlGet("SELECT count(*) AS n FROM webauthn_credentials c JOIN users u ON u.id = c.user_id WHERE u.email = ?", email)).toEqual({ n: 0 });
 
   // A key added in a browser with JavaScript, then the second step in this one: the page says the
   // key needs JavaScript and the authenticator app still works.

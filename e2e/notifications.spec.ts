@@ -75,7 +75,7 @@ test("a recovery-code sign-in is in the security log, the export and a mail that
   expect(refused.status()).toBeLessThan(400);
   expect(refused.headers().location).toMatch(/\/login/);
   await anonymous.close();
-  ageAuthentication((await getSession(page)).body.session.id, 16 * 60);
+  await ageAuthentication((await getSession(page)).body.session.id, 16 * 60);
   await page.goto("/settings/security/log");
   await expect(page).toHaveURL(/\/login\?refresh=true&return_to=%2Fsettings%2Fsecurity%2Flog$/);
 });

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import argon2 from "argon2";
 import { expect, test } from "./support/fixtures";
-import { testDb } from "./support/db";
+import { sqlGet, sqlRun } from "./support/db";
 import { EMAIL_LABEL, PASSWORD_LABEL, getSession, signIn, signUp, uniqueEmail } from "./support/users";
 
 // The app's parameters (ARGON2_OPTIONS in lib/auth/password.ts, a server-only module specs can't load).
@@ -14,9 +14,8 @@ const NFD = "cafe\u0301 au lait tous les matins"; // e + combining acute accent
 const NFC = "caf\u00e9 au lait tous les matins"; // é as one code point
 const CONTEXT_MESSAGE = "Don't use your email address or the app's name in your password.";
 
-function storedHash(email: string): string | undefined {
-  const row = testDb().prepare("SELECT password_hash AS hash FROM users WHERE email = ?").get(email) as { hash: string } | undefined;
-  return row?.hash;
+async function storedHash(email: string): Promise<string | undefined> {
+  return (await sqlGet<{ hash: string }>("SELECT password_hash AS hash FROM users WHERE email = ?", email))?.hash;
 }
 
 test("a password chosen with a decomposed é signs in typed with a precomposed é", async ({ page }) => {
@@ -35,16 +34,14 @@ test("a password chosen with a decomposed é signs in typed with a precomposed �
 test("an account hashed from a raw decomposed password signs in and is rehashed in normalised form", async ({ page }) => {
   const email = uniqueEmail("legacy-nfd");
   const legacyHash = await argon2.hash(NFD, ARGON2_OPTIONS);
-  testDb()
-    .prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")
-    .run(randomBytes(16).toString("base64url"), email, legacyHash, Date.now());
+  await sqlRun("INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)", randomBytes(16).toString("base64url"), email, legacyHash, Date.now());
 
   // The person types the password the way they always did.
   await signIn(page, email, NFD);
   expect(new URL(page.url()).pathname).toBe("/");
   expect((await getSession(page)).status).toBe(200);
 
-  const upgraded = storedHash(email)!;
+  const upgraded = (await storedHash(email))!;
   expect(upgraded).not.toBe(legacyHash);
   expect(await argon2.verify(upgraded, NFC)).toBe(true);
   expect(await argon2.verify(upgraded, NFD)).toBe(false);
@@ -68,6 +65,6 @@ test("sign-up refuses passwords built on the app's name or the email", async ({ 
     await expect(page.getByLabel(PASSWORD_LABEL)).toHaveAttribute("aria-invalid", "true");
     expect(new URL(page.url()).pathname).toBe("/signup");
   }
-  expect(storedHash(email)).toBeUndefined();
+  expect(await storedHash(email)).toBeUndefined();
   expect((await getSession(page)).status).toBe(401);
 });

@@ -4,7 +4,7 @@
 // and the operator's forced reset.
 import { expect, test } from "./support/fixtures";
 import { runAdmin } from "./support/admin";
-import { securityEventTypes, testDb } from "./support/db";
+import { securityEventTypes, sqlGet, sqlRun } from "./support/db";
 import { mailsTo } from "./support/mail";
 import { createConfirmedCodes } from "./support/recovery-codes";
 import { totp } from "./support/totp";
@@ -53,10 +53,9 @@ async function totpAccount(page: Page, prefix: string, withCodes = false): Promi
   return { email, authenticator, codes };
 }
 
-const userId = (email: string) => (testDb().prepare("SELECT id FROM users WHERE email = ?").get(email) as { id: string }).id;
-const secondFactorCount = (email: string) =>
-  (testDb().prepare("SELECT attempts FROM rate_limits WHERE bucket = 'secondFactorAccount' AND key = ?").get(userId(email)) as { attempts: number } | undefined)
-    ?.attempts ?? 0;
+const userId = async (email: string) => (await sqlGet<{ id: string }>("SELECT id FROM users WHERE email = ?", email))!.id;
+const secondFactorCount = async (email: string) =>
+  (await sqlGet<{ attempts: number }>("SELECT attempts FROM rate_limits WHERE bucket = 'secondFactorAccount' AND key = ?", await userId(email)))?.attempts ?? 0;
 
 /** A second browser signed in to the account (aal1 or aal2), to see that a reset ends it. */
 async function otherSession(browser: Browser, email: string, authenticator?: Authenticator) {
@@ -103,7 +102,7 @@ test("forgot password answers alike for a known and an unknown address; only the
   expect((await getSession(other.page)).status).toBe(401);
   await other.context.close();
   await expect.poll(() => mailsTo(email).some((m) => /password of your .* was changed/i.test(m.headers.subject ?? ""))).toBe(true);
-  expect(securityEventTypes(email)).toContain("password.reset");
+  expect(await securityEventTypes(email)).toContain("password.reset");
 
   // Single use: the same link now says it is dead, with a way to ask for another.
   await page.goto(link);
@@ -123,17 +122,17 @@ test("a TOTP account passes its code first (a wrong one counts against the share
   await expect(page).toHaveURL(/\/reset-password$/);
   await expect(page.getByLabel(/^new password$/i)).toHaveCount(0);
 
-  const before = secondFactorCount(email);
+  const before = await secondFactorCount(email);
   await page.getByLabel(/authentication code/i).fill(String((Number(totp(authenticator.secret)) + 500_000) % 1_000_000).padStart(6, "0"));
   await page.getByRole("button", { name: /^verify$/i }).click();
   await expect(page.getByRole("alert").filter({ hasText: /isn't valid/i })).toBeVisible();
-  expect(secondFactorCount(email)).toBe(before + 1);
+  expect(await secondFactorCount(email)).toBe(before + 1);
   await expect(page.getByLabel(/^new password$/i)).toHaveCount(0);
 
   await page.getByLabel(/authentication code/i).fill(await authenticator.freshCode());
   await page.getByRole("button", { name: /^verify$/i }).click();
   await expect(page.getByLabel(/^new password$/i)).toBeVisible();
-  expect(secondFactorCount(email)).toBe(0);
+  expect(await secondFactorCount(email)).toBe(0);
   await setNewPassword(page, NEW_PASSWORD);
   expect((await getSession(other.page)).status).toBe(401);
   await other.context.close();
@@ -149,12 +148,13 @@ test("a TOTP account passes its code first (a wrong one counts against the share
 test("a recovery code passes the second step of a reset, and the reset lifts the password stop at 100", async ({ page }) => {
   const { email, authenticator, codes } = await totpAccount(page, "reset-code", true);
   const now = Date.now();
-  testDb()
-    .prepare(
-      `INSERT INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES ('signInAccount', ?, 100, ?, NULL, ?)
-       ON CONFLICT (bucket, key) DO UPDATE SET attempts = 100, locked_until = NULL`,
-    )
-    .run(email, now - 86_400_000, now - 60_000);
+  await sqlRun(
+    `INSERT INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES ('signInAccount', ?, 100, ?, NULL, ?)
+     ON CONFLICT (bucket, key) DO UPDATE SET attempts = 100, locked_until = NULL`,
+    email,
+    now - 86_400_000,
+    now - 60_000,
+  );
   await page.goto("/login");
   await page.getByLabel(EMAIL_LABEL).fill(email);
   await page.getByLabel(/^\s*password\s*\*?\s*$/i).fill(PASSWORD);
@@ -197,7 +197,7 @@ test("user force-password-reset ends the sessions, stops the old password and ma
   expect(result.stdout).not.toMatch(/token=/);
   expect((await getSession(page)).status).toBe(401);
   expect(await attemptSignIn(page, email, PASSWORD)).toMatch(/don't match/i);
-  expect(securityEventTypes(email)).toContain("admin.password_reset_forced");
+  expect(await securityEventTypes(email)).toContain("admin.password_reset_forced");
   await expect.poll(() => linkMails(email).length).toBe(1);
   await expect.poll(() => mailsTo(email).some((m) => /password of your .* was reset/i.test(m.headers.subject ?? ""))).toBe(true);
   const link = /(http:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+)/.exec(linkMails(email)[0]!.text)![1]!;

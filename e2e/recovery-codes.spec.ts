@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
 import { expect, nextClientIp, test } from "./support/fixtures";
-import { securityEventTypes, testDb } from "./support/db";
+import { securityEventTypes, sqlAll, sqlGet, sqlRun } from "./support/db";
 import {
   codesFoundInDatabase,
   confirmCodes,
@@ -50,7 +50,7 @@ test("offered after enrolling TOTP: download, copy, print, confirm, sign in with
   const codes = await generateCodes(page);
   expect(new Set(codes).size).toBe(10);
   // Still not valid and still offered: the prompt stays until confirmed.
-  expect(testDb().prepare("SELECT s.status FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?").all(email)).toEqual([{ status: "pending" }]);
+  expect(await sqlAll("SELECT s.status FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?", email)).toEqual([{ status: "pending" }]);
 
   // Works at 360 px: nothing wider than the screen.
   await page.setViewportSize({ width: 360, height: 800 });
@@ -134,13 +134,14 @@ test("offered after enrolling TOTP: download, copy, print, confirm, sign in with
   await expect(used.nth(0)).toContainText(/code 2,.*UTC/i);
   await expect(used.nth(1)).toContainText(/code 5,.*UTC/i);
 
-  const events = securityEventTypes(email);
+  const events = await securityEventTypes(email);
   expect(events).toEqual(expect.arrayContaining(["recovery_codes.created", "second_factor.succeeded", "second_factor.failed"]));
-  const useEvent = testDb()
-    .prepare("SELECT e.detail FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? AND e.type = 'second_factor.succeeded' ORDER BY e.id DESC LIMIT 1")
-    .get(email) as { detail: string };
+  const useEvent = (await sqlGet<{ detail: string }>(
+    "SELECT e.detail FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? AND e.type = 'second_factor.succeeded' ORDER BY e.id DESC LIMIT 1",
+    email,
+  ))!;
   expect(JSON.parse(useEvent.detail)).toEqual({ method: "lookup_secret", code_number: 5, codes_remaining: 8 });
-  expect(codesFoundInDatabase(codes)).toEqual([]);
+  expect(await codesFoundInDatabase(codes)).toEqual([]);
 });
 
 test("an unconfirmed set is not valid while the old one is; confirming replaces it", async ({ page, browser }) => {
@@ -170,26 +171,27 @@ test("an unconfirmed set is not valid while the old one is; confirming replaces 
   await expect(otherPage).toHaveURL(/\/login\/2fa\/recovery-code-used/);
   await other.close();
 
-  const created = testDb()
-    .prepare("SELECT e.detail FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? AND e.type = 'recovery_codes.created' ORDER BY e.id")
-    .all(email) as Array<{ detail: string }>;
+  const created = await sqlAll<{ detail: string }>(
+    "SELECT e.detail FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? AND e.type = 'recovery_codes.created' ORDER BY e.id",
+    email,
+  );
   expect(created.map((e) => JSON.parse(e.detail).replaced_previous)).toEqual([false, true]);
-  expect(codesFoundInDatabase([...oldCodes, ...newCodes])).toEqual([]);
+  expect(await codesFoundInDatabase([...oldCodes, ...newCodes])).toEqual([]);
 });
 
 test("leaving the page discards unconfirmed codes", async ({ page, context }) => {
   const { email } = await accountWithTotp(page, "rc-discard");
   await generateCodes(page);
-  const pendingSets = () =>
-    testDb().prepare("SELECT count(*) AS n FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ? AND s.status = 'pending'").get(email) as { n: number };
-  expect(pendingSets().n).toBe(1);
+  const pendingSets = async () =>
+    (await sqlGet<{ n: number }>("SELECT count(*) AS n FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ? AND s.status = 'pending'", email))!;
+  expect((await pendingSets()).n).toBe(1);
 
   // Another view of the settings page (here: a second tab) begins a new view. Rendering it writes
   // nothing: the pending row stays, but it belongs to a view that is over …
   const tab = await context.newPage();
   await tab.goto("/settings/security");
   await expect(recoverySection(tab).getByText(/you have no recovery codes/i)).toBeVisible();
-  expect(pendingSets().n).toBe(1);
+  expect((await pendingSets()).n).toBe(1);
   await tab.close();
 
   // … so the codes still on the first tab can no longer be confirmed, and the refused confirm
@@ -197,7 +199,7 @@ test("leaving the page discards unconfirmed codes", async ({ page, context }) =>
   await page.getByRole("checkbox", { name: /^i have saved these codes$/i }).check();
   await page.getByRole("button", { name: /^confirm$/i }).click();
   await expect(page.getByRole("alert").filter({ hasText: /expired/i })).toBeVisible();
-  expect(testDb().prepare("SELECT count(*) AS n FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?").get(email)).toEqual({ n: 0 });
+  expect(await sqlGet("SELECT count(*) AS n FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?", email)).toEqual({ n: 0 });
 });
 
 test("with few codes left a new set is offered after sign-in; with none it is asked for first", async ({ page }) => {
@@ -205,9 +207,12 @@ test("with few codes left a new set is offered after sign-in; with none it is as
   const { email } = await accountWithTotp(page, "rc-low");
   const codes = await createConfirmedCodes(page);
   // Spend codes 1–7 directly: seven sign-ins would test nothing new.
-  testDb()
-    .prepare("UPDATE recovery_codes SET used_at = ? WHERE position <= 7 AND set_id IN (SELECT s.id FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?)")
-    .run(Date.now() - 60_000, email);
+  const spent = await sqlRun(
+    "UPDATE recovery_codes SET used_at = ? WHERE position <= 7 AND set_id IN (SELECT s.id FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?)",
+    Date.now() - 60_000,
+    email,
+  );
+  expect(spent).toBe(7);
 
   await signOut(page);
   await signIn(page, email, PASSWORD);
@@ -218,9 +223,13 @@ test("with few codes left a new set is offered after sign-in; with none it is as
   await page.getByRole("link", { name: /not now, continue/i }).click();
   await expect(page).toHaveURL(/localhost:\d+\/$/);
 
-  testDb()
-    .prepare("UPDATE recovery_codes SET used_at = ? WHERE position = 9 AND set_id IN (SELECT s.id FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?)")
-    .run(Date.now() - 60_000, email);
+  expect(
+    await sqlRun(
+      "UPDATE recovery_codes SET used_at = ? WHERE position = 9 AND set_id IN (SELECT s.id FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?)",
+      Date.now() - 60_000,
+      email,
+    ),
+  ).toBe(1);
   await signOut(page);
   await signIn(page, email, PASSWORD);
   await submitRecoveryCode(page, codes[9]);
@@ -231,7 +240,7 @@ test("with few codes left a new set is offered after sign-in; with none it is as
   await expect(page.getByText(/you have 10 new recovery codes/i)).toBeVisible();
   await page.getByRole("link", { name: /^continue$/i }).click();
   await expect(page).toHaveURL(/localhost:\d+\/$/);
-  expect(codesFoundInDatabase([...codes, ...fresh])).toEqual([]);
+  expect(await codesFoundInDatabase([...codes, ...fresh])).toEqual([]);
 });
 
 test("removing the last second factor deletes the codes", async ({ page }) => {
@@ -241,8 +250,8 @@ test("removing the last second factor deletes the codes", async ({ page }) => {
   await expect(page.getByRole("status").filter({ hasText: /recovery codes were deleted/i })).toBeVisible();
   await expect(recoverySection(page).getByText(/set up an authenticator app or a security key first/i)).toBeVisible();
   await expect(recoverySection(page).getByRole("button", { name: /generate new recovery codes/i })).toHaveCount(0);
-  expect(testDb().prepare("SELECT count(*) AS n FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?").get(email)).toEqual({ n: 0 });
-  expect(securityEventTypes(email)).toContain("recovery_codes.deleted");
+  expect(await sqlGet("SELECT count(*) AS n FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?", email)).toEqual({ n: 0 });
+  expect(await securityEventTypes(email)).toContain("recovery_codes.deleted");
 });
 
 test.describe("without JavaScript", () => {
@@ -310,9 +319,10 @@ test("50 parallel uses of one code: exactly one succeeds", async ({ page, baseUR
     const levels = await Promise.all(clients.map(async (client) => (await getSession(client)).body.session.aal));
     expect(levels.filter((aal) => aal === "aal2")).toHaveLength(1);
     expect(levels.filter((aal) => aal === "aal1")).toHaveLength(49);
-    const used = testDb()
-      .prepare("SELECT c.position FROM recovery_codes c JOIN recovery_code_sets s ON s.id = c.set_id JOIN users u ON u.id = s.user_id WHERE u.email = ? AND c.used_at IS NOT NULL")
-      .all(email);
+    const used = await sqlAll(
+      "SELECT c.position FROM recovery_codes c JOIN recovery_code_sets s ON s.id = c.set_id JOIN users u ON u.id = s.user_id WHERE u.email = ? AND c.used_at IS NOT NULL",
+      email,
+    );
     expect(used).toEqual([{ position: 4 }]);
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));

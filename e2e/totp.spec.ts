@@ -1,5 +1,5 @@
 import { expect, test } from "./support/fixtures";
-import { ageAuthentication, securityEventTypes, testDb } from "./support/db";
+import { ageAuthentication, securityEventTypes, sqlGet } from "./support/db";
 import { enrolTotp, passTotpStep, submitAndSettle } from "./support/totp-session";
 import { EMAIL_LABEL, PASSWORD_LABEL, getSession, signIn, signUp, uniqueEmail } from "./support/users";
 
@@ -20,7 +20,7 @@ test("enrol an authenticator app, then sign in with password and code", async ({
   expect(methods(enrolled.body)).toEqual(["password", "totp"]);
 
   // Secret at rest is encrypted: the setup key appears nowhere in the database file's rows.
-  const row = testDb().prepare("SELECT t.secret_ciphertext AS c FROM totp_credentials t JOIN users u ON u.id = t.user_id WHERE u.email = ?").get(email) as { c: string };
+  const row = (await sqlGet<{ c: string }>("SELECT t.secret_ciphertext AS c FROM totp_credentials t JOIN users u ON u.id = t.user_id WHERE u.email = ?", email))!;
   expect(row.c).toMatch(/^v1\.[0-9a-f]{8}\./);
   expect(row.c).not.toContain(authenticator.secret);
 
@@ -54,7 +54,7 @@ test("enrol an authenticator app, then sign in with password and code", async ({
   expect(Date.parse(full.body.session.amr[1].completed_at)).toBeGreaterThanOrEqual(Date.parse(full.body.session.amr[0].completed_at));
   const cookieAfter = (await page.context().cookies()).find((c) => c.name === "twofold.session")!.value;
   expect(cookieAfter).not.toBe(cookieBefore);
-  expect(securityEventTypes(email)).toEqual(expect.arrayContaining(["totp.enabled", "second_factor.failed", "second_factor.succeeded"]));
+  expect(await securityEventTypes(email)).toEqual(expect.arrayContaining(["totp.enabled", "second_factor.failed", "second_factor.succeeded"]));
 });
 
 test("a code accepted once is refused in another browser", async ({ page, browser }) => {
@@ -75,7 +75,7 @@ test("a code accepted once is refused in another browser", async ({ page, browse
   await otherPage.getByRole("button", { name: /^verify$/i }).click();
   await expect(otherPage.getByRole("alert").filter({ hasText: /already used/i })).toBeVisible();
   expect((await getSession(otherPage)).body.session.aal).toBe("aal1");
-  expect(securityEventTypes(email)).toContain("totp.replay_refused");
+  expect(await securityEventTypes(email)).toContain("totp.replay_refused");
   await other.close();
 });
 
@@ -101,7 +101,7 @@ test("wrong codes throttle the second factor, even for a right code", async ({ p
   for (let i = 0; i < 5; i++) expect(await submit(wrong(i))).toMatch(/isn't valid/i);
   expect(await submit(real[0])).toMatch(/too many attempts\. try again in \d+ (seconds|minute)/i);
   expect((await getSession(page)).body.session.aal).toBe("aal1");
-  expect(securityEventTypes(email)).toContain("second_factor.throttled");
+  expect(await securityEventTypes(email)).toContain("second_factor.throttled");
 });
 
 test("re-authentication of a 2FA account asks for password and code, then returns", async ({ page }) => {
@@ -111,7 +111,7 @@ test("re-authentication of a 2FA account asks for password and code, then return
   const authenticator = await enrolTotp(page);
 
   const { body } = await getSession(page);
-  ageAuthentication(body.session.id, 16 * 60);
+  await ageAuthentication(body.session.id, 16 * 60);
   await page.goto("/settings/security");
   await expect(page).toHaveURL(/\/login\?refresh=true&return_to=%2Fsettings%2Fsecurity$/);
   await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
@@ -143,7 +143,7 @@ test("remove the authenticator app: the account is back to aal1", async ({ page 
   // This session was aal2 and keeps working; the account now only offers aal1.
   const kept = await getSession(page);
   expect(kept.body).toMatchObject({ available_aal: "aal1", session: { aal: "aal2" } });
-  expect(securityEventTypes(email)).toContain("totp.removed");
+  expect(await securityEventTypes(email)).toContain("totp.removed");
 
   await page.getByRole("button", { name: /^sign out$/i }).click();
   await signIn(page, email, PASSWORD);

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { expect, nextClientIp, test } from "./support/fixtures";
-import { testDb } from "./support/db";
+import { sqlAll, sqlGet, type SqlParam } from "./support/db";
 import { createConfirmedCodes, noJsFormFields } from "./support/recovery-codes";
 import { startExtraServer, stopExtraServer, type ExtraServer } from "./support/servers";
 import { enrolTotp, type Authenticator } from "./support/totp-session";
@@ -61,7 +61,7 @@ async function sessionAt(client: Client, origin: string) {
   return { status: res.status(), body: res.status() === 200 ? await res.json() : null };
 }
 
-const count = (sql: string, ...params: unknown[]) => (testDb().prepare(sql).get(...params) as { n: number }).n;
+const count = async (sql: string, ...params: SqlParam[]) => (await sqlGet<{ n: number }>(sql, ...params))!.n;
 
 /** An account with an authenticator app and confirmed recovery codes, set up in the browser. */
 async function accountWithSecondFactors(page: import("@playwright/test").Page, prefix: string) {
@@ -94,18 +94,18 @@ test("parallel sign-ins and sign-ups over two processes: every session and event
     await expectNo5xx(signUps, "sign-ups");
     for (const res of signUps) expect(res.status()).toBe(303);
     const placeholders = emails.map(() => "?").join(",");
-    expect(count(`SELECT count(*) AS n FROM users WHERE email IN (${placeholders})`, ...emails)).toBe(6);
+    expect(await count(`SELECT count(*) AS n FROM users WHERE email IN (${placeholders})`, ...emails)).toBe(6);
 
     // 24 sign-ins at once, four per account, alternating processes.
-    const sessionsBefore = count(`SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email IN (${placeholders})`, ...emails);
+    const sessionsBefore = await count(`SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email IN (${placeholders})`, ...emails);
     const signIns = await Promise.all(
       clients.map((client, i) => post(client, "/login", { ...loginFields, email: emails[i % 6], password: PASSWORD })),
     );
     await expectNo5xx(signIns, "sign-ins");
     expect(signIns.map((r) => r.status())).toEqual(clients.map(() => 303));
-    expect(count(`SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email IN (${placeholders})`, ...emails)).toBe(sessionsBefore + 24);
+    expect(await count(`SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email IN (${placeholders})`, ...emails)).toBe(sessionsBefore + 24);
     expect(
-      count(`SELECT count(*) AS n FROM security_events e JOIN users u ON u.id = e.user_id WHERE e.type = 'signin.succeeded' AND u.email IN (${placeholders})`, ...emails),
+      await count(`SELECT count(*) AS n FROM security_events e JOIN users u ON u.id = e.user_id WHERE e.type = 'signin.succeeded' AND u.email IN (${placeholders})`, ...emails),
     ).toBe(6 + 24); // each sign-up signs in too
 
     // Each session, made by one process, is valid in the other.
@@ -142,7 +142,7 @@ test("one TOTP code sent to both processes at once is accepted once", async ({ p
 
     const levels = await Promise.all(clients.map(async (client, i) => (await sessionAt(client, origins[(i + 1) % 2])).body.session.aal));
     expect(levels.sort()).toEqual(["aal1", "aal1", "aal1", "aal1", "aal2"]);
-    expect(count("SELECT count(*) AS n FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? AND e.type = 'second_factor.succeeded'", email)).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? AND e.type = 'second_factor.succeeded'", email)).toBe(1);
   } finally {
     await Promise.all(clients.map((c) => c.request.dispose()));
   }
@@ -151,11 +151,13 @@ test("one TOTP code sent to both processes at once is accepted once", async ({ p
 test("recovery codes over two processes: one code used at once works once, different codes all work", async ({ page, baseURL }) => {
   test.setTimeout(120_000);
   const origins = [new URL(baseURL!).origin, secondOrigin];
-  const usedPositions = (email: string) =>
-    testDb()
-      .prepare("SELECT c.position FROM recovery_codes c JOIN recovery_code_sets s ON s.id = c.set_id JOIN users u ON u.id = s.user_id WHERE u.email = ? AND c.used_at IS NOT NULL ORDER BY c.position")
-      .all(email)
-      .map((row) => (row as { position: number }).position);
+  const usedPositions = async (email: string) =>
+    (
+      await sqlAll<{ position: number }>(
+        "SELECT c.position FROM recovery_codes c JOIN recovery_code_sets s ON s.id = c.set_id JOIN users u ON u.id = s.user_id WHERE u.email = ? AND c.used_at IS NOT NULL ORDER BY c.position",
+        email,
+      )
+    ).map((row) => row.position);
   /** Five sessions of `email` waiting for their second factor (its budget is 5 attempts at a time). */
   const signInHalfway = async (email: string) => {
     const clients = await newClients(5, origins);
@@ -174,7 +176,7 @@ test("recovery codes over two processes: one code used at once works once, diffe
     const same = await Promise.all(clients.map((client) => post(client, STEP, { ...stepFields, code: first.codes[2] })));
     await expectNo5xx(same, "same recovery code");
     expect(same.filter(toCodesLeft)).toHaveLength(1);
-    expect(usedPositions(first.email)).toEqual([3]);
+    expect(await usedPositions(first.email)).toEqual([3]);
   } finally {
     await Promise.all(clients.map((c) => c.request.dispose()));
   }
@@ -187,8 +189,8 @@ test("recovery codes over two processes: one code used at once works once, diffe
     const different = await Promise.all(clients.map((client, i) => post(client, STEP, { ...stepFields, code: second.codes[4 + i] })));
     await expectNo5xx(different, "different recovery codes");
     expect(different.filter(toCodesLeft)).toHaveLength(5);
-    expect(usedPositions(second.email)).toEqual([5, 6, 7, 8, 9]);
-    expect(count("SELECT count(*) AS n FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? AND e.type = 'second_factor.succeeded'", second.email)).toBe(5);
+    expect(await usedPositions(second.email)).toEqual([5, 6, 7, 8, 9]);
+    expect(await count("SELECT count(*) AS n FROM security_events e JOIN users u ON u.id = e.user_id WHERE u.email = ? AND e.type = 'second_factor.succeeded'", second.email)).toBe(5);
   } finally {
     await Promise.all(clients.map((c) => c.request.dispose()));
   }

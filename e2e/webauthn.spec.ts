@@ -1,5 +1,5 @@
 import { expect, test } from "./support/fixtures";
-import { ageAuthentication, securityEventTypes, testDb } from "./support/db";
+import { ageAuthentication, securityEventTypes, sqlGet, sqlRun } from "./support/db";
 import {
   addSecurityKey,
   addVirtualAuthenticator,
@@ -50,7 +50,7 @@ test("register two named keys, then sign in with password and a key", async ({ p
   expect(session.body).toMatchObject({ available_aal: "aal2", session: { aal: "aal2" } });
   expect(methods(session.body)).toEqual(["password", "webauthn"]);
   expect((await credentialsOf(second))[0].signCount).toBeGreaterThan(0);
-  expect(securityEventTypes(email)).toEqual(expect.arrayContaining(["webauthn.added", "second_factor.succeeded"]));
+  expect(await securityEventTypes(email)).toEqual(expect.arrayContaining(["webauthn.added", "second_factor.succeeded"]));
 });
 
 test("a key name with a bidi override or a line separator is refused", async ({ page, context }) => {
@@ -141,34 +141,40 @@ test("a passkey sign-in in a browser already signed in as that user adds nothing
   const after = await getSession(page);
   expect(after.body.session.id).toBe(signedIn.body.session.id);
   expect(methods(after.body)).toEqual(["webauthn"]);
-  expect(securityEventTypes(email)).not.toContain("reauth.succeeded");
+  expect(await securityEventTypes(email)).not.toContain("reauth.succeeded");
 });
 
 test("a passkey sign-in lifts the account's password lock and second-factor counter", async ({ page, context }) => {
   const email = uniqueEmail("unlock");
   await page.addInitScript(withoutAutofill);
   await signUpWithPasskey(page, context, email);
-  const db = testDb();
-  const { id: userId } = db.prepare("SELECT id FROM users WHERE email = ?").get(email) as { id: string };
+  const { id: userId } = (await sqlGet<{ id: string }>("SELECT id FROM users WHERE email = ?", email))!;
   const now = Date.now();
-  const seed = db.prepare(
-    "INSERT OR REPLACE INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES (?, ?, 100, ?, NULL, ?)",
-  );
-  seed.run("signInAccount", email, now, now);
-  seed.run("secondFactorAccount", userId, now, now);
-  const counter = (bucket: string, key: string) => db.prepare("SELECT attempts FROM rate_limits WHERE bucket = ? AND key = ?").get(bucket, key);
+  const seed = (bucket: string, key: string) =>
+    sqlRun(
+      `INSERT INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES (?, ?, 100, ?, NULL, ?)
+       ON CONFLICT (bucket, key) DO UPDATE SET attempts = excluded.attempts, window_started_at = excluded.window_started_at,
+         locked_until = NULL, last_attempt_at = excluded.last_attempt_at`,
+      bucket,
+      key,
+      now,
+      now,
+    );
+  await seed("signInAccount", email);
+  await seed("secondFactorAccount", userId);
+  const counter = (bucket: string, key: string) => sqlGet("SELECT attempts FROM rate_limits WHERE bucket = ? AND key = ?", bucket, key);
 
   await page.goto("/login");
   await page.getByLabel(EMAIL_LABEL).fill(email);
   await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
   await page.getByRole("button", { name: /^sign in$/i }).click();
   await expect(page.getByRole("alert").filter({ hasText: /password sign-in is paused/i })).toBeVisible();
-  expect(counter("signInAccount", email)).toEqual({ attempts: 100 });
+  expect(await counter("signInAccount", email)).toEqual({ attempts: 100 });
 
   await page.getByRole("button", { name: /sign in with a passkey/i }).click();
   await expect(page).toHaveURL(/localhost:\d+\/$/);
-  expect(counter("signInAccount", email)).toBeUndefined();
-  expect(counter("secondFactorAccount", userId)).toBeUndefined();
+  expect(await counter("signInAccount", email)).toBeUndefined();
+  expect(await counter("secondFactorAccount", userId)).toBeUndefined();
 
   // The password works again (and asks for the second factor, as the account has one).
   await page.getByRole("button", { name: /^sign out$/i }).click();
@@ -195,7 +201,7 @@ test("a removed key is refused at sign-in", async ({ page, context }) => {
   await page.getByRole("button", { name: /sign in with a passkey/i }).click();
   await expect(page.getByRole("alert").filter({ hasText: /couldn't be used to sign in/i })).toBeVisible();
   expect((await getSession(page)).status).toBe(401);
-  expect(securityEventTypes(email)).toContain("webauthn.removed");
+  expect(await securityEventTypes(email)).toContain("webauthn.removed");
 });
 
 test("a cancelled ceremony and a browser without WebAuthn get clear messages", async ({ page, context }) => {
@@ -238,7 +244,7 @@ test("re-authentication accepts a security key as the second factor, or a passke
   await expect(page.getByRole("status").filter({ hasText: /security key added/i })).toBeVisible();
 
   // Password + key.
-  ageAuthentication((await getSession(page)).body.session.id, 16 * 60);
+  await ageAuthentication((await getSession(page)).body.session.id, 16 * 60);
   await page.goto("/settings/security");
   await expect(page).toHaveURL(/\/login\?refresh=true/);
   await page.getByLabel(/^password$/i).fill(PASSWORD);
@@ -249,7 +255,7 @@ test("re-authentication accepts a security key as the second factor, or a passke
   expect(methods((await getSession(page)).body).slice(-2)).toEqual(["password", "webauthn"]);
 
   // The passkey alone: both factors in one step.
-  ageAuthentication((await getSession(page)).body.session.id, 16 * 60);
+  await ageAuthentication((await getSession(page)).body.session.id, 16 * 60);
   await page.goto("/settings/security");
   await expect(page).toHaveURL(/\/login\?refresh=true/);
   await page.getByRole("button", { name: /sign in with a passkey/i }).click();

@@ -1,8 +1,10 @@
 // Recovery codes in tests, driven by the names in docs/contract.md ("Recovery codes" section and list,
 // "Generate new recovery codes", "I have saved these codes", "Confirm", "Recovery code" + "Verify").
-import { existsSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, type Dirent } from "node:fs";
+import path from "node:path";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import { expect } from "@playwright/test";
+import { sqlGet, sqlRun, testDialect } from "./db";
 import { e2eEnv } from "./env";
 import { decodeEntities } from "./html";
 
@@ -58,15 +60,68 @@ export async function submitRecoveryCode(page: Page, code: string): Promise<void
   await page.getByRole("button", { name: /^verify$/i }).click();
 }
 
-/** Every displayed form of each code that appears in the server's database file or its WAL. */
-export function codesFoundInDatabase(codes: readonly string[]): string[] {
-  const file = e2eEnv().databasePath;
-  const bytes = Buffer.concat([file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f)));
+/**
+ * Every displayed form of each code that appears anywhere in the database at rest: the SQLite file
+ * and its WAL, or every file of the PostgreSQL cluster (tables, indexes, WAL, logs kept there).
+ * Searching raw bytes rather than rows proves more than "the column holds a hash": no copy of a
+ * code in another table, an index, a not-yet-vacuumed row version or the write-ahead log either.
+ */
+export async function codesFoundInDatabase(codes: readonly string[]): Promise<string[]> {
   const forms = codes.flatMap((code) => {
     const bare = code.replaceAll("-", "");
     return [code, bare, code.toUpperCase(), bare.toUpperCase()];
   });
-  return forms.filter((form) => bytes.includes(Buffer.from(form)));
+  // What is known to be stored must be found, or an empty answer would prove nothing (a file
+  // missed, pages still only in PostgreSQL's memory).
+  const control = await sqlGet<{ hash: string }>(
+    "SELECT c.code_hash AS hash FROM recovery_codes c JOIN recovery_code_sets s ON s.id = c.set_id ORDER BY s.created_at DESC, c.position LIMIT 1",
+  );
+  if (!control) throw new Error("no recovery code is stored: nothing to check the search against");
+  const found = new Set<string>();
+  let controlSeen = false;
+  for (const file of await databaseFilesAtRest()) {
+    const bytes = readIfStillThere(file);
+    if (!bytes) continue;
+    controlSeen ||= bytes.includes(Buffer.from(control.hash));
+    for (const form of forms) if (bytes.includes(Buffer.from(form))) found.add(form);
+  }
+  if (!controlSeen) throw new Error("a stored code hash was not found in the database files: the search does not see the data");
+  return forms.filter((form) => found.has(form));
+}
+
+async function databaseFilesAtRest(): Promise<string[]> {
+  const env = e2eEnv();
+  if (testDialect() === "sqlite") return [env.databasePath, `${env.databasePath}-wal`];
+  if (!env.postgresDataDir) throw new Error("e2e-env.json has a databaseUrl but no postgresDataDir");
+  // PostgreSQL keeps changed pages in shared buffers and may not have written the WAL yet
+  // (synchronous_commit is off in test clusters): a checkpoint puts both on disk first.
+  await sqlRun("CHECKPOINT");
+  return filesUnder(env.postgresDataDir);
+}
+
+/** Regular files under `dir`; temporary ones may come and go while PostgreSQL runs. */
+function filesUnder(dir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  return entries.flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return filesUnder(full);
+    return entry.isFile() ? [full] : [];
+  });
+}
+
+function readIfStillThere(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
 }
 
 /**
