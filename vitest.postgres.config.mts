@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: base.resolve,
   test: {
     ...base.test,
-    include: ["db/**/*.both.test.ts", "lib/**/*.both.test.ts"],
+    include: ["db/**/*.both.test.ts", "lib/**/*.both.test.ts", "e2e/support/**/*.both.test.ts"],
     globalSetup: ["test/postgres-setup.ts"],
     env: { TWOFOLD_TEST_DIALECT: "postgres" },
   },
