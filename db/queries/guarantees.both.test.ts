@@ -50,6 +50,22 @@ async function newUser(): Promise<string> {
   return id;
 }
 
+const mailRow = (userId: string, kind: string, now: Date) => ({
+  id: randomUUID(),
+  userId,
+  kind,
+  toAddress: "someone@example.test",
+  subject: "s",
+  textBody: "t",
+  htmlBody: "h",
+  status: "pending" as const,
+  attempts: 0,
+  nextAttemptAt: now,
+  lastError: null,
+  createdAt: now,
+  sentAt: null,
+});
+
 /** Starts every racer before awaiting any, and counts the winners. */
 async function race<T>(run: (racer: number) => Promise<T>, won: (result: T) => boolean): Promise<number> {
   const results = await Promise.all(Array.from({ length: RACERS }, (_, racer) => run(racer)));
@@ -111,49 +127,17 @@ describe(`single use (${RACERS} concurrent attempts, exactly one wins)`, () => {
 
   it("a queued mail is claimed by one worker", async () => {
     const userId = await newUser();
-    const id = randomUUID();
     const now = new Date();
-    await q.mail.insertMail({
-      id,
-      userId,
-      kind: "test",
-      toAddress: "someone@example.test",
-      subject: "s",
-      textBody: "t",
-      htmlBody: "h",
-      status: "pending",
-      attempts: 0,
-      nextAttemptAt: now,
-      lastError: null,
-      createdAt: now,
-      sentAt: null,
-    });
-    const claim = () => q.mail.claimMail(id, now, new Date(now.getTime() + 60_000));
+    const mail = mailRow(userId, "test", now);
+    await q.mail.insertMail(mail);
+    const claim = () => q.mail.claimMail(mail.id, now, new Date(now.getTime() + 60_000));
     expect(await race(claim, (row) => row !== undefined)).toBe(1);
   });
 
   it("an alert mail is queued once however many requests raise it", async () => {
     const userId = await newUser();
     const now = new Date();
-    const queue = () =>
-      q.mail.insertMailUnlessQueuedSince(
-        {
-          id: randomUUID(),
-          userId,
-          kind: "signin.failures_alert",
-          toAddress: "someone@example.test",
-          subject: "s",
-          textBody: "t",
-          htmlBody: "h",
-          status: "pending",
-          attempts: 0,
-          nextAttemptAt: now,
-          lastError: null,
-          createdAt: now,
-          sentAt: null,
-        },
-        new Date(now.getTime() - 3_600_000),
-      );
+    const queue = () => q.mail.insertMailUnlessQueuedSince(mailRow(userId, "signin.failures_alert", now), new Date(now.getTime() - 3_600_000));
     expect(await race(queue, Boolean)).toBe(1);
     expect(await q.mail.countMailsByStatus(userId)).toEqual({ pending: 1, sent: 0, failed: 0 });
   });
