@@ -1,9 +1,10 @@
 import "server-only";
 import type { Aal } from "@/lib/auth/aal";
 import { recoveryCodesMethod } from "@/lib/mfa/recovery-codes";
+import { afterSecondFactorRemoved } from "@/lib/mfa/removal";
 import { totpMethod } from "@/lib/mfa/totp";
 import { webauthnMethod } from "@/lib/mfa/webauthn";
-import type { SecondFactorMethod, SecondFactorMethodId } from "@/lib/mfa/types";
+import type { MethodImplementation, SecondFactorMethod, SecondFactorMethodId } from "@/lib/mfa/types";
 
 export type {
   MethodContext,
@@ -15,9 +16,23 @@ export type {
   VerifyOutcome,
 } from "@/lib/mfa/types";
 
+/** A method's removal, followed by the after-removal rule (lib/mfa/removal.ts), which needs them all. */
+function withAfterRemovalRule<Id extends SecondFactorMethodId>(method: MethodImplementation<Id>): SecondFactorMethod<Id> {
+  return {
+    ...method,
+    async remove(userId, credentialId, context) {
+      const removed = await method.remove(userId, credentialId, context);
+      if (!removed.ok) return removed;
+      const { recoveryCodesDeleted } = await afterSecondFactorRemoved(userId, context.client, availableAal);
+      return { ...removed, recoveryCodesDeleted };
+    },
+  };
+}
+
 const METHODS: { readonly [Id in SecondFactorMethodId]: SecondFactorMethod<Id> } = {
-  webauthn: webauthnMethod,
-  totp: totpMethod,
+  webauthn: withAfterRemovalRule(webauthnMethod),
+  totp: withAfterRemovalRule(totpMethod),
+  // Removing recovery codes is the after-removal rule's whole effect already.
   lookup_secret: recoveryCodesMethod,
 };
 

@@ -265,12 +265,12 @@ describe("recovery codes as a second factor", () => {
   it("are deleted when the last other second factor goes, and kept while one remains", async () => {
     const { userId } = await userWithCodes();
     sqlite().prepare("INSERT INTO totp_credentials (id, user_id, secret_ciphertext, created_at) VALUES (?, ?, 'x', 0)").run(`totp-${userId}`, userId);
-    expect(await removal.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: false });
+    expect(await removal.afterSecondFactorRemoved(userId, NO_CLIENT, (await import("@/lib/mfa")).availableAal)).toEqual({ recoveryCodesDeleted: false });
     expect(setsOf(userId)).toHaveLength(1);
 
     sqlite().prepare("DELETE FROM totp_credentials WHERE user_id = ?").run(userId);
     await rc.beginRecoveryCodeSet(userId, at("session-a"));
-    expect(await removal.afterSecondFactorRemoved(userId, NO_CLIENT)).toEqual({ recoveryCodesDeleted: true });
+    expect(await removal.afterSecondFactorRemoved(userId, NO_CLIENT, (await import("@/lib/mfa")).availableAal)).toEqual({ recoveryCodesDeleted: true });
     expect(setsOf(userId)).toEqual([]);
     const events = sqlite().prepare("SELECT type FROM security_events WHERE user_id = ?").all(userId) as Array<{ type: string }>;
     expect(events.map((e) => e.type)).toEqual(["recovery_codes.deleted"]);

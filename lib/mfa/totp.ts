@@ -11,8 +11,8 @@ import {
   normaliseTotpCode,
   totpUri,
 } from "@/lib/mfa/totp-code";
-import { removeSecondFactor } from "@/lib/mfa/removal";
-import type { SecondFactorMethod, VerifyOutcome } from "@/lib/mfa/types";
+import { removeCredential } from "@/lib/mfa/removal";
+import type { MethodImplementation, VerifyOutcome } from "@/lib/mfa/types";
 
 /** How long a started enrolment stays valid; it lives only in the browser's form until confirmed. */
 const ENROLMENT_TTL_SECONDS = 15 * 60;
@@ -20,14 +20,14 @@ const ENROLMENT_TTL_SECONDS = 15 * 60;
 const secretContext = (userId: string) => `totp-secret:${userId}`;
 const enrolmentContext = (userId: string, sessionId: string) => `totp-enrolment:${userId}:${sessionId}`;
 
-export const totpMethod: SecondFactorMethod<"totp"> = {
+export const totpMethod: MethodImplementation<"totp"> = {
   id: "totp",
   raisesAvailableAal: true,
   isEnrolled: hasTotpCredential,
   verify: (userId, { code }, { now }) => verifyTotp(userId, code, now),
   // An account has at most one authenticator app: there is no credential id to choose.
   remove: (userId, _credentialId, context) =>
-    removeSecondFactor(userId, context, "totp.removed", deleteTotpCredential(userId).then((deleted) => (deleted ? {} : null))),
+    removeCredential(userId, context, "totp.removed", deleteTotpCredential(userId).then((deleted) => (deleted ? {} : null))),
   async removeAll(userId) {
     await deleteTotpCredential(userId);
   },

@@ -49,6 +49,9 @@ export type VerifyOutcome = { ok: true; detail?: LogDetail } | { ok: false; reas
 /** `recoveryCodesDeleted`: this was the last second factor, so the recovery codes went with it. */
 export type RemoveOutcome = { ok: true; recoveryCodesDeleted: boolean; detail?: LogDetail } | { ok: false; reason: "not_found" };
 
+/** What a method's own removal reports: the credential is gone (and logged), or there was none. */
+export type RemovedCredential = { ok: true; detail?: LogDetail } | { ok: false; reason: "not_found" };
+
 export interface SecondFactorMethod<Id extends SecondFactorMethodId = SecondFactorMethodId> {
   readonly id: Id;
   /**
@@ -61,9 +64,18 @@ export interface SecondFactorMethod<Id extends SecondFactorMethodId = SecondFact
   verify(userId: string, input: VerifyInputs[Id], context: MethodContext): Promise<VerifyOutcome>;
   /**
    * Removes one credential (`credentialId`, for methods that can hold several) or the method's only
-   * one, logs it, and applies the after-removal rule (lib/mfa/removal.ts).
+   * one, logs it, and applies the after-removal rule (lib/mfa/removal.ts; the registry, lib/mfa/index.ts, adds it to each method's own removal).
    */
   remove(userId: string, credentialId: string | undefined, context: MethodContext): Promise<RemoveOutcome>;
   /** Deletes every credential of this method, silently (an operator reset logs its own event). */
   removeAll(userId: string): Promise<void>;
 }
+
+/**
+ * A method as its module defines it: its `remove` takes the credential away and logs it. The
+ * registry (lib/mfa/index.ts) adds the after-removal rule, which needs every method, so that no
+ * method module has to know the others.
+ */
+export type MethodImplementation<Id extends SecondFactorMethodId = SecondFactorMethodId> = Omit<SecondFactorMethod<Id>, "remove"> & {
+  remove(userId: string, credentialId: string | undefined, context: MethodContext): Promise<RemovedCredential>;
+};

@@ -33,8 +33,8 @@ import {
   type ChallengeRefusal,
   type ChallengeScope,
 } from "@/lib/mfa/webauthn-challenge";
-import { removeSecondFactor } from "@/lib/mfa/removal";
-import type { SecondFactorMethod, VerifyOutcome } from "@/lib/mfa/types";
+import { removeCredential } from "@/lib/mfa/removal";
+import type { MethodImplementation, VerifyOutcome } from "@/lib/mfa/types";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
 
@@ -47,7 +47,7 @@ import type { ClientContext } from "@/lib/security/client";
 export { CHALLENGE_TTL_SECONDS, type CeremonyPurpose };
 export { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
 
-export const webauthnMethod: SecondFactorMethod<"webauthn"> = {
+export const webauthnMethod: MethodImplementation<"webauthn"> = {
   id: "webauthn",
   raisesAvailableAal: true,
   isEnrolled: hasWebAuthnCredential,
@@ -61,7 +61,7 @@ export const webauthnMethod: SecondFactorMethod<"webauthn"> = {
   remove(userId, credentialId, context) {
     if (!credentialId) return Promise.resolve({ ok: false, reason: "not_found" });
     const deleted = deleteWebAuthnCredential(userId, credentialId).then((row) => (row ? { detail: { key: row.name } } : null));
-    return removeSecondFactor(userId, context, "webauthn.removed", deleted);
+    return removeCredential(userId, context, "webauthn.removed", deleted);
   },
   removeAll: deleteAllWebAuthnCredentials,
 };

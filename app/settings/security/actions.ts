@@ -5,11 +5,12 @@ import { z } from "zod";
 import { deleteOtherUserSessions, deleteUserSession } from "@/db/queries/sessions";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recordAuthenticationStep } from "@/lib/auth/session";
-import { beginTotpEnrolment, confirmTotpEnrolment, resumeTotpEnrolment, totpMethod, type TotpEnrolment } from "@/lib/mfa/totp";
+import { beginTotpEnrolment, confirmTotpEnrolment, resumeTotpEnrolment, type TotpEnrolment } from "@/lib/mfa/totp";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields } from "@/lib/security/action-input";
+import { secondFactorMethod } from "@/lib/mfa";
 
 /**
  * Every action here is a public POST endpoint: each one re-checks the privileged session itself
@@ -54,7 +55,7 @@ export async function enrolTotpAction(_previous: TotpEnrolmentState, input: Form
 
 export async function removeTotpAction(): Promise<void> {
   const { session } = await requirePrivileged(SETTINGS);
-  const outcome = await totpMethod.remove(session.userId, undefined, { client: await getClientContext() });
+  const outcome = await secondFactorMethod("totp").remove(session.userId, undefined, { client: await getClientContext() });
   // Already gone (another tab removed it): the page shows the same state either way.
   redirect(`${SETTINGS}?notice=${outcome.ok && outcome.recoveryCodesDeleted ? "totp-removed-codes-deleted" : "totp-removed"}`);
 }

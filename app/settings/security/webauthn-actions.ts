@@ -5,12 +5,13 @@ import { z } from "zod";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recordAuthenticationStep } from "@/lib/auth/session";
-import { beginWebAuthnRegistration, confirmWebAuthnRegistration, renameWebAuthnKey, webauthnMethod } from "@/lib/mfa/webauthn";
+import { beginWebAuthnRegistration, confirmWebAuthnRegistration, renameWebAuthnKey } from "@/lib/mfa/webauthn";
 import { keyNameSchema, registrationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields } from "@/lib/security/action-input";
+import { secondFactorMethod } from "@/lib/mfa";
 
 const SETTINGS = "/settings/security";
 
@@ -79,7 +80,7 @@ export async function removeSecurityKeyAction(input: FormData): Promise<void> {
   const { session } = await requirePrivileged(SETTINGS);
   const id = formData.get("credential_id");
   if (typeof id !== "string" || id.length === 0 || id.length > 1024) redirect(`${SETTINGS}?notice=key-missing`);
-  const outcome = await webauthnMethod.remove(session.userId, id, { client: await getClientContext() });
+  const outcome = await secondFactorMethod("webauthn").remove(session.userId, id, { client: await getClientContext() });
   if (!outcome.ok) redirect(`${SETTINGS}?notice=key-missing`);
   redirect(`${SETTINGS}?notice=${outcome.recoveryCodesDeleted ? "key-removed-codes-deleted" : "key-removed"}`);
 }
