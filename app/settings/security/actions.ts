@@ -9,7 +9,7 @@ import { beginTotpEnrolment, confirmTotpEnrolment, resumeTotpEnrolment, type Tot
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
-import { formFields } from "@/lib/security/action-input";
+import { formFields, opaqueIdSchema } from "@/lib/security/action-input";
 import { secondFactorMethod } from "@/lib/mfa";
 
 /**
@@ -60,7 +60,7 @@ export async function removeTotpAction(): Promise<void> {
   redirect(`${SETTINGS}?notice=${outcome.ok && outcome.recoveryCodesDeleted ? "totp-removed-codes-deleted" : "totp-removed"}`);
 }
 
-const sessionIdSchema = z.object({ session_id: z.string().min(1).max(64) });
+const sessionIdSchema = z.object({ session_id: opaqueIdSchema.max(64) });
 
 export async function revokeSessionAction(input: FormData): Promise<void> {
   const formData = formFields(input);

@@ -10,7 +10,7 @@ import { keyNameSchema, registrationResponseSchema } from "@/lib/mfa/webauthn-in
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
-import { formFields } from "@/lib/security/action-input";
+import { formFields, opaqueIdSchema } from "@/lib/security/action-input";
 import { secondFactorMethod } from "@/lib/mfa";
 
 const SETTINGS = "/settings/security";
@@ -62,7 +62,7 @@ export async function securityKeysNeedJavaScript(): Promise<FormState> {
   return { message: "Adding a security key needs JavaScript. Turn it on for this site, then try again." };
 }
 
-const renameSchema = z.object({ credential_id: z.string().min(1).max(1024), name: keyNameSchema });
+const renameSchema = z.object({ credential_id: opaqueIdSchema, name: keyNameSchema });
 
 export async function renameSecurityKeyAction(_previous: FormState, input: FormData): Promise<FormState> {
   const formData = formFields(input);
@@ -78,9 +78,9 @@ export async function renameSecurityKeyAction(_previous: FormState, input: FormD
 export async function removeSecurityKeyAction(input: FormData): Promise<void> {
   const formData = formFields(input);
   const { session } = await requirePrivileged(SETTINGS);
-  const id = formData.get("credential_id");
-  if (typeof id !== "string" || id.length === 0 || id.length > 1024) redirect(`${SETTINGS}?notice=key-missing`);
-  const outcome = await secondFactorMethod("webauthn").remove(session.userId, id, { client: await getClientContext() });
+  const id = opaqueIdSchema.safeParse(formData.get("credential_id"));
+  if (!id.success) redirect(`${SETTINGS}?notice=key-missing`);
+  const outcome = await secondFactorMethod("webauthn").remove(session.userId, id.data, { client: await getClientContext() });
   if (!outcome.ok) redirect(`${SETTINGS}?notice=key-missing`);
   redirect(`${SETTINGS}?notice=${outcome.recoveryCodesDeleted ? "key-removed-codes-deleted" : "key-removed"}`);
 }
