@@ -97,7 +97,7 @@ test("home, settings (QR code, codes shown, keys listed), security log, re-authe
   await expect(page.getByRole("heading", { name: /confirm it's you/i })).toBeVisible();
   await expectAccessible(page, "re-authentication");
   await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
-  await page.getByRole("button", { name: /^sign in$/i }).click();
+  await page.getByRole("button", { name: /^confirm$/i }).click();
   await expect(page).toHaveURL(/\/login\/2fa/);
   await passTotpStep(page, authenticator);
   await expect(page).toHaveURL(/\/settings\/security$/);

@@ -56,14 +56,18 @@ test("a stale session re-authenticates and lands back on the settings page", asy
   await page.goto("/settings/security");
   await expect(page).toHaveURL(/\/login\?refresh=true&return_to=%2Fsettings%2Fsecurity$/);
   await expect(page.getByRole("heading", { name: /confirm it's you/i })).toBeVisible();
-  await expect(page.getByLabel(EMAIL_LABEL)).toHaveValue(email);
+  await expect(page).toHaveTitle(/^Confirm it's you/);
+  // The account is named, not asked for: only the password is.
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  await expect(page.getByLabel(EMAIL_LABEL)).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^use a passkey$/i })).toBeVisible();
 
   await page.getByLabel(PASSWORD_LABEL).fill("not my password");
-  await page.getByRole("button", { name: /^sign in$/i }).click();
-  await expect(page.getByRole("alert").filter({ hasText: /don't match/i })).toBeVisible();
+  await page.getByRole("button", { name: /^confirm$/i }).click();
+  await expect(page.getByText("Incorrect password.")).toBeVisible();
 
   await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
-  await page.getByRole("button", { name: /^sign in$/i }).click();
+  await page.getByRole("button", { name: /^confirm$/i }).click();
   await expect(page).toHaveURL(/\/settings\/security$/);
   await expect(page.getByRole("heading", { name: "Security settings" })).toBeVisible();
 

@@ -115,7 +115,7 @@ test("re-authentication of a 2FA account asks for password and code, then return
   await page.goto("/settings/security");
   await expect(page).toHaveURL(/\/login\?refresh=true&return_to=%2Fsettings%2Fsecurity$/);
   await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
-  await page.getByRole("button", { name: /^sign in$/i }).click();
+  await page.getByRole("button", { name: /^confirm$/i }).click();
 
   // The password alone is not enough: the settings page still needs the second factor.
   await expect(page).toHaveURL(/\/login\/2fa\?return_to=%2Fsettings%2Fsecurity$/);

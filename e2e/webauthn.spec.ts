@@ -248,7 +248,7 @@ test("re-authentication accepts a security key as the second factor, or a passke
   await page.goto("/settings/security");
   await expect(page).toHaveURL(/\/login\?refresh=true/);
   await page.getByLabel(/^password$/i).fill(PASSWORD);
-  await page.getByRole("button", { name: /^sign in$/i }).click();
+  await page.getByRole("button", { name: /^confirm$/i }).click();
   await expect(page).toHaveURL(/\/login\/2fa\?return_to=%2Fsettings%2Fsecurity$/);
   await page.getByRole("button", { name: /^use a security key$/i }).click();
   await expect(page).toHaveURL(/\/settings\/security$/);
@@ -258,7 +258,7 @@ test("re-authentication accepts a security key as the second factor, or a passke
   await ageAuthentication((await getSession(page)).body.session.id, 16 * 60);
   await page.goto("/settings/security");
   await expect(page).toHaveURL(/\/login\?refresh=true/);
-  await page.getByRole("button", { name: /sign in with a passkey/i }).click();
+  await page.getByRole("button", { name: /^use a passkey$/i }).click();
   await expect(page).toHaveURL(/\/settings\/security$/);
   const after = await getSession(page);
   expect(methods(after.body).slice(-1)).toEqual(["webauthn"]);

@@ -5,7 +5,14 @@ import { signInSchema } from "@/lib/auth/credentials";
 import { verifyAgainstDummy, verifyUserPassword } from "@/lib/auth/password";
 import { recordSecurityEventLater } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
-import { passwordSucceeded, reachedAlert, resetAttempts, spendPasswordAttempt } from "@/lib/security/rate-limit";
+import {
+  passwordSucceeded,
+  reachedAlert,
+  reauthPasswordSucceeded,
+  resetAttempts,
+  spendPasswordAttempt,
+  spendReauthPasswordAttempt,
+} from "@/lib/security/rate-limit";
 
 export type PasswordCheck =
   | { ok: true; user: { id: string; email: string } }
@@ -14,17 +21,23 @@ export type PasswordCheck =
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 /**
+ * Whose attempts a password check spends: a sign-in, the client address's and the typed email's;
+ * a signed-in user's re-authentication, the account's alone (lib/security/rate-limit.ts).
+ */
+export type PasswordBudget = "sign_in" | "reauth";
+
+/**
  * The password step: throttle, look up, verify. Wrong email and wrong password are one answer
  * with one cost (a dummy hash runs for unknown emails), so the form can't be used to find accounts.
  * A refused attempt is logged after the response is sent, so a throttled attempt on a real account
  * takes as long as one on an unknown email.
  */
-export async function checkPassword(input: unknown, client: ClientContext): Promise<PasswordCheck> {
+export async function checkPassword(input: unknown, client: ClientContext, budget: PasswordBudget = "sign_in"): Promise<PasswordCheck> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
 
-  const limit = await spendPasswordAttempt(email, client);
+  const limit = budget === "reauth" ? await spendReauthPasswordAttempt(email) : await spendPasswordAttempt(email, client);
   const user = await findUserByEmail(email);
   if (!limit.allowed) {
     if (user) recordSecurityEventLater(user.id, limit.reason === "capped" ? "signin.locked" : "signin.throttled", client);
@@ -46,7 +59,7 @@ export async function checkPassword(input: unknown, client: ClientContext): Prom
     }
     return { ok: false, reason: "invalid" };
   }
-  await passwordSucceeded(email, client);
+  await (budget === "reauth" ? reauthPasswordSucceeded(email) : passwordSucceeded(email, client));
   return { ok: true, user: { id: user.id, email: user.email } };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refreshUrl, safeReturnTo, secondFactorUrl, signInUrl } from "./return-to";
+import { reauthCancelUrl, refreshUrl, safeReturnTo, secondFactorUrl, signInUrl } from "./return-to";
 
 const APP = "https://twofold.example";
 
@@ -145,5 +145,16 @@ describe("flow URLs", () => {
     expect(secondFactorUrl("/")).toBe("/login/2fa");
     expect(secondFactorUrl("/settings/security")).toBe("/login/2fa?return_to=%2Fsettings%2Fsecurity");
     expect(secondFactorUrl("/%2e//evil.example")).toBe("/login/2fa");
+  });
+});
+
+describe("reauthCancelUrl", () => {
+  it("goes back where the user was, unless that is the privileged page asking", () => {
+    expect(reauthCancelUrl("/")).toBe("/");
+    expect(reauthCancelUrl("/settings/security")).toBe("/");
+    expect(reauthCancelUrl("/settings/security/log")).toBe("/");
+    expect(reauthCancelUrl("/settings/security?notice=x")).toBe("/");
+    expect(reauthCancelUrl("/settings/securityx")).toBe("/settings/securityx");
+    expect(reauthCancelUrl("//evil.example")).toBe("/");
   });
 });

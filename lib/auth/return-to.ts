@@ -99,3 +99,12 @@ export function secondFactorUrl(returnTo: string): string {
   const target = safeReturnTo(returnTo);
   return target === "/" ? "/login/2fa" : `/login/2fa?${new URLSearchParams({ return_to: target })}`;
 }
+
+/**
+ * Where Cancel leads from a re-authentication (either step): back where the user was, still
+ * signed in, unless that is the privileged page that asked for it, which would only ask again.
+ */
+export function reauthCancelUrl(returnTo: string): string {
+  const path = safeReturnTo(returnTo);
+  return /^\/settings\/security(?:[/?#]|$)/.test(path) ? "/" : path;
+}

@@ -141,6 +141,19 @@ export async function passwordSucceeded(email: string, client: ClientContext): P
   await Promise.all([resetAttempts("signInAccount", email), refundAttempt("signInIp", ipBucketKey(client.ip))]);
 }
 
+/**
+ * A signed-in user confirming their password (re-authentication): the account's run only. The
+ * account is known from the session, and an address many people share (an office, a carrier)
+ * must not keep its signed-in users out of their own settings because of others' failures.
+ */
+export function spendReauthPasswordAttempt(email: string): Promise<AttemptsResult> {
+  return spendAttempts([["signInAccount", email]]);
+}
+
+export async function reauthPasswordSucceeded(email: string): Promise<void> {
+  await resetAttempts("signInAccount", email);
+}
+
 /** A passkey assertion: no account is known until it verifies, so only the address pays. */
 export function spendPasskeyAttempt(client: ClientContext): Promise<AttemptsResult> {
   return spendAttempts([["signInIp", ipBucketKey(client.ip)]]);

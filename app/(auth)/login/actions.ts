@@ -2,13 +2,14 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { signInSchema } from "@/lib/auth/credentials";
+import { passwordInputSchema, signInSchema } from "@/lib/auth/credentials";
+import { getAccess } from "@/lib/auth/guards";
 import { completeFirstFactor, FIRST_FACTOR_MODES } from "@/lib/auth/first-factor";
 import { checkPassword } from "@/lib/auth/password-sign-in";
-import { safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
+import { safeReturnTo, secondFactorUrl, signInUrl } from "@/lib/auth/return-to";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
-import { SIGN_IN_MESSAGES, passwordRefusalMessage } from "./messages";
+import { CONFIRM_MESSAGES, SIGN_IN_MESSAGES, passwordRefusalMessage } from "./messages";
 import { formFields } from "@/lib/security/action-input";
 
 const modeSchema = z.enum(FIRST_FACTOR_MODES).catch("sign_in");
@@ -21,6 +22,7 @@ export async function signInAction(_previous: FormState, input: FormData): Promi
   const formData = formFields(input);
   const returnTo = safeReturnTo(formData.get("return_to"));
   const mode = modeSchema.parse(formData.get("mode"));
+  if (mode === "reauth") return confirmPassword(formData, returnTo);
   const parsed = signInSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
   const typedEmail = typeof formData.get("email") === "string" ? String(formData.get("email")).slice(0, 254) : "";
   if (!parsed.success) {
@@ -31,5 +33,22 @@ export async function signInAction(_previous: FormState, input: FormData): Promi
   if (!check.ok) return { message: passwordRefusalMessage(check), values: { email: parsed.data.email } };
   const result = await completeFirstFactor(check.user.id, { method: "password" }, mode, client);
   if (result.kind === "raced") return { message: SIGN_IN_MESSAGES.raced, values: { email: parsed.data.email } };
+  redirect(result.kind === "second_factor_due" ? secondFactorUrl(returnTo) : returnTo);
+}
+
+/**
+ * Re-authentication (/login?refresh=true): the account is the session's, never a typed email, and
+ * only its own budget is spent. A wrong password can say so plainly: the user is signed in already.
+ */
+async function confirmPassword(formData: FormData, returnTo: string): Promise<FormState> {
+  const access = await getAccess();
+  if (access.kind !== "signed_in") redirect(signInUrl(returnTo));
+  const parsed = passwordInputSchema.safeParse(formData.get("password"));
+  if (!parsed.success) return { errors: { password: z.flattenError(parsed.error).formErrors } };
+  const client = await getClientContext();
+  const check = await checkPassword({ email: access.session.email, password: parsed.data }, client, "reauth");
+  if (!check.ok) return check.reason === "invalid" ? { errors: { password: [CONFIRM_MESSAGES.incorrect] } } : { message: passwordRefusalMessage(check) };
+  const result = await completeFirstFactor(check.user.id, { method: "password" }, "reauth", client);
+  if (result.kind === "raced") return { message: SIGN_IN_MESSAGES.raced };
   redirect(result.kind === "second_factor_due" ? secondFactorUrl(returnTo) : returnTo);
 }

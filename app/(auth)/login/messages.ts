@@ -18,3 +18,8 @@ export function passwordRefusalMessage(check: Extract<PasswordCheck, { ok: false
   if (check.reason === "throttled") return SIGN_IN_MESSAGES.throttled(check.retryAfterSeconds);
   return SIGN_IN_MESSAGES[check.reason];
 }
+
+/** Re-authentication of a signed-in user: the account is known, so a wrong password is named. */
+export const CONFIRM_MESSAGES = {
+  incorrect: "Incorrect password.",
+} as const;

@@ -1,15 +1,19 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/layout/auth-card";
 import { FormAlert } from "@/components/ui/alert";
 import { getAccess } from "@/lib/auth/guards";
-import { safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
-import { SignInForm } from "./components";
+import { reauthCancelUrl, safeReturnTo, secondFactorUrl } from "@/lib/auth/return-to";
+import { ConfirmPasswordForm, SignInForm } from "./components";
 import { PasskeySignIn } from "./passkey-sign-in";
 
-export const metadata = { title: "Sign in" };
-
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export async function generateMetadata({ searchParams }: { searchParams: SearchParams }): Promise<Metadata> {
+  const reauth = (await searchParams).refresh === "true" && (await getAccess()).kind === "signed_in";
+  return { title: reauth ? "Confirm it's you" : "Sign in" };
+}
 
 export default async function SignInPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
@@ -30,9 +34,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             ? "This page handles sensitive settings. Enter your password, then your second factor."
             : "This page handles sensitive settings. Enter your password to continue."
         }
-        footer={<Link href={returnTo === "/settings/security" ? "/" : returnTo} className="text-brand-700 underline-offset-4 hover:underline">Cancel</Link>}
+        footer={<Link href={reauthCancelUrl(returnTo)} className="text-brand-700 underline-offset-4 hover:underline">Cancel</Link>}
       >
-        <SignInForm returnTo={returnTo} fixedEmail={access.session.email} />
+        <ConfirmPasswordForm returnTo={returnTo} email={access.session.email} />
         <Divider />
         <PasskeySignIn returnTo={returnTo} mode="reauth" />
       </AuthCard>

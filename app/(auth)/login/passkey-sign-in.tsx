@@ -86,7 +86,7 @@ export function PasskeySignIn({ returnTo, mode }: { returnTo: string; mode: Firs
         </p>
       </noscript>
       <button type="button" onClick={signIn} disabled={pending} aria-disabled={pending} className={buttonClass("secondary", true)}>
-        Sign in with a passkey
+        {mode === "reauth" ? "Use a passkey" : "Sign in with a passkey"}
       </button>
     </div>
   );

@@ -6,7 +6,7 @@ import { getAccess, requireSecondFactorStep } from "@/lib/auth/guards";
 import { hasSessionCookie } from "@/lib/auth/session";
 import { getBranding } from "@/lib/branding";
 import { formatWait } from "@/lib/security/rate-limit-policy";
-import { safeReturnTo, signInUrl } from "@/lib/auth/return-to";
+import { reauthCancelUrl, safeReturnTo, signInUrl } from "@/lib/auth/return-to";
 import { enrolledMethods } from "@/lib/mfa";
 import { TotpStepForm } from "./components";
 import { RecoveryCodeForm } from "./recovery-code-form";
@@ -40,14 +40,30 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
     return query ? `/login/2fa?${query}` : "/login/2fa";
   };
 
+  // Signed in already: this is the second step of confirming it's you, which Cancel just leaves.
+  const reauth = access.kind === "signed_in";
   return (
     <AuthCard
       title="Two-step verification"
-      description={<>Signing in as <strong className="font-medium text-slate-800">{access.session.email}</strong>.</>}
+      description={
+        <>
+          {reauth ? "Confirming it's you: " : "Signing in as "}
+          <strong className="font-medium text-slate-800">{access.session.email}</strong>.
+        </>
+      }
       footer={
-        <form action={signOutAction}>
-          <button type="submit" className={link}>Cancel and sign out</button>
-        </form>
+        reauth ? (
+          <div className="flex items-center justify-between gap-4">
+            <Link className={link} href={reauthCancelUrl(returnTo)}>Cancel</Link>
+            <form action={signOutAction}>
+              <button type="submit" className={link}>Sign out</button>
+            </form>
+          </div>
+        ) : (
+          <form action={signOutAction}>
+            <button type="submit" className={link}>Cancel and sign out</button>
+          </form>
+        )
       }
     >
       {useCode ? (
