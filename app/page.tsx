@@ -13,7 +13,7 @@ export default async function HomePage() {
         <h2 className="text-lg font-semibold">Account security</h2>
         <p className="mt-1 text-sm text-slate-600">
           {availableAal === "aal2"
-            ? "Two-step verification is on: signing in needs your password and a second factor."
+            ? "Two-step verification is on: signing in takes your password and a second factor, or a passkey alone."
             : "Two-step verification is off. Add an authenticator app or a security key so a stolen password isn't enough."}
         </p>
         <Link href="/settings/security" className="mt-4 inline-flex rounded-lg bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">

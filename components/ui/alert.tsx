@@ -7,7 +7,8 @@ export function FormAlert({ message, tone = "error" }: { message?: string; tone?
   }[tone];
   return (
     <div role={tone === "error" ? "alert" : "status"} aria-live={tone === "error" ? "assertive" : "polite"}>
-      {message ? <p className={`mb-4 rounded-lg border px-3 py-2 text-sm ${styles}`}>{message}</p> : null}
+      {/* Focusable from script only: a failed submit moves focus here (use-focus-on-error.ts). */}
+      {message ? <p data-form-message tabIndex={-1} className={`mb-4 rounded-lg border px-3 py-2 text-sm ${styles}`}>{message}</p> : null}
     </div>
   );
 }

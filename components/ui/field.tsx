@@ -25,7 +25,7 @@ export function Field({ label, name, errors, hint, id, className, ...input }: Fi
         name={name}
         aria-invalid={invalid || undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(" ")}
-        className="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base shadow-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-200 aria-invalid:border-red-600 read-only:bg-slate-100"
+        className="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base shadow-sm focus:border-brand-600 aria-invalid:border-red-600 read-only:bg-slate-100"
         {...input}
       />
       <div id={errorId} aria-live="polite" className="mt-1 min-h-0 text-sm text-red-700">

@@ -4,18 +4,20 @@ import { useActionState } from "react";
 import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
+import { useFocusOnError } from "@/components/ui/use-focus-on-error";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { signInAction } from "./actions";
 
 export function SignInForm({ returnTo }: { returnTo: string }) {
   const [state, formAction] = useActionState(signInAction, EMPTY_FORM_STATE);
+  const formRef = useFocusOnError(state);
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <form ref={formRef} action={formAction} className="space-y-4" noValidate>
       <FormAlert message={state.message} />
       <input type="hidden" name="return_to" value={returnTo} />
       <input type="hidden" name="mode" value="sign_in" />
       <Field label="Email" name="email" type="email" required maxLength={254} autoComplete="username webauthn"
-        defaultValue={state.values?.email} errors={state.errors?.email} />
+        defaultValue={state.values?.email} errors={state.errors?.email} autoFocus />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required
         errors={state.errors?.password} />
       <SubmitButton full>Sign in</SubmitButton>
@@ -29,8 +31,9 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
  */
 export function ConfirmPasswordForm({ returnTo, email }: { returnTo: string; email: string }) {
   const [state, formAction] = useActionState(signInAction, EMPTY_FORM_STATE);
+  const formRef = useFocusOnError(state);
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <form ref={formRef} action={formAction} className="space-y-4" noValidate>
       <FormAlert message={state.message} />
       <input type="hidden" name="return_to" value={returnTo} />
       <input type="hidden" name="mode" value="reauth" />

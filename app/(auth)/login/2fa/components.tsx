@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
+import { useFocusOnError } from "@/components/ui/use-focus-on-error";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { totpCodeHint } from "../../field-hints";
 import { verifySecondFactorAction } from "./actions";
@@ -11,8 +12,9 @@ import { verifySecondFactorAction } from "./actions";
 /** `appName` (APP_NAME) comes from the page: a client component never reads the configuration. */
 export function TotpStepForm({ appName, returnTo, autoFocus = true }: { appName: string; returnTo: string; autoFocus?: boolean }) {
   const [state, formAction] = useActionState(verifySecondFactorAction, EMPTY_FORM_STATE);
+  const formRef = useFocusOnError(state);
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <form ref={formRef} action={formAction} className="space-y-4" noValidate>
       <FormAlert message={state.message} />
       <input type="hidden" name="method" value="totp" />
       <input type="hidden" name="return_to" value={returnTo} />
