@@ -15,8 +15,8 @@ export type { AccountDeletionReport };
  * delete`). Everything of the account goes in one transaction (db/queries/users.ts
  * deleteUserAccount), its security log included: the log's rows hold the owner's addresses and
  * devices, and serve nobody once there is no owner to show them to (docs/security.md, "Deleting an
- * account"). So the deletion itself can't be a log event; its record is the last mail, and one line
- * on the server's output without the address.
+ * account"). So the deletion itself can't be a log event; its record is the last mail, and a line
+ * without the address on the server's output (the CLI prints what it removed itself).
  *
  * The last mail is queued in that same transaction as a row with no user id (the account's own
  * mails cascade away with it): it is queued exactly when the deletion commits, survives a crash or
@@ -44,7 +44,6 @@ export async function deleteAccount(
     farewell: outboxRow({ userId: null, kind: "account_deleted", to: user.email, ...mail }, now),
   });
   if (!removed) return null;
-  console.info(`[account] account ${user.id} deleted by the ${operator ? "operator" : "user"}: ${describeRemoved(removed)}`);
   kickMailDelivery();
   return removed;
 }
@@ -72,5 +71,8 @@ export async function deleteOwnAccount(
 ): Promise<DeleteOwnAccountResult> {
   if (!confirmsEmail(confirmEmail, session.email)) return { ok: false, reason: "email_mismatch" };
   const removed = await deleteAccount({ id: session.userId, email: session.email }, { actor: "user", client });
-  return removed ? { ok: true } : { ok: false, reason: "gone" };
+  if (!removed) return { ok: false, reason: "gone" };
+  // The operator's record of it (the CLI prints its own): the id, never the address.
+  console.info(`[account] account ${session.userId} deleted by its owner: ${describeRemoved(removed)}`);
+  return { ok: true };
 }
