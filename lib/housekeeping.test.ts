@@ -73,6 +73,14 @@ describe("runHousekeeping", () => {
     mail.run("sent-new", "sent", NOW - DAY, NOW - DAY, NOW - DAY);
     mail.run("failed-old", "failed", NOW - 100 * DAY, NOW - 100 * DAY, null);
     mail.run("pending-old", "pending", NOW - 100 * DAY, NOW - 100 * DAY, null);
+    // The notice of a deleted account (no user id): gone once delivered or given up, kept while pending.
+    const farewell = sqlite.prepare(
+      `INSERT INTO mail_outbox (id, user_id, kind, to_address, subject, text_body, html_body, status, attempts, next_attempt_at, created_at, sent_at)
+       VALUES (?, NULL, 'account_deleted', 'gone@example.test', 's', 't', 'h', ?, 1, ?, ?, ?)`,
+    );
+    farewell.run("farewell-sent", "sent", NOW - 60_000, NOW - 60_000, NOW - 60_000);
+    farewell.run("farewell-failed", "failed", NOW - DAY, NOW - DAY, null);
+    farewell.run("farewell-pending", "pending", NOW - 60_000, NOW - 60_000, null);
 
     // Recovery codes generated and never confirmed: unusable after 15 minutes, then pruned.
     const set = sqlite.prepare("INSERT INTO recovery_code_sets (id, user_id, status, session_id, created_at) VALUES (?, 'hk-user', ?, ?, ?)");
@@ -86,12 +94,12 @@ describe("runHousekeeping", () => {
     event.run("recent", NOW - 399 * DAY);
 
     const report = await housekeeping.runHousekeeping(new Date(NOW));
-    expect(report).toEqual({ sessions: 3, challenges: 1, passwordResets: 1, pendingRecoveryCodes: 1, rateLimits: 2, sentMails: 1, failedMails: 1, securityEvents: 1 });
+    expect(report).toEqual({ sessions: 3, challenges: 1, passwordResets: 1, pendingRecoveryCodes: 1, rateLimits: 2, sentMails: 2, failedMails: 2, securityEvents: 1 });
     expect(ids("sessions", "id")).toEqual(["half-open", "live"]);
     expect(ids("webauthn_spent_challenges", "challenge_hash")).toEqual(["spent-live"]);
     expect(ids("password_reset_tokens", "token_hash")).toEqual(["reset-live"]);
     expect(ids("rate_limits", "key")).toEqual(["current-window", "recent@example.test", "still-locked"]);
-    expect(ids("mail_outbox", "id")).toEqual(["pending-old", "sent-new"]);
+    expect(ids("mail_outbox", "id")).toEqual(["farewell-pending", "pending-old", "sent-new"]);
     expect(ids("security_events", "type")).toEqual(["recent"]);
     expect(ids("recovery_code_sets", "id")).toEqual(["active-old", "pending-fresh"]);
     expect(ids("recovery_codes", "set_id")).toEqual([]);

@@ -2,6 +2,7 @@ import "server-only";
 import {
   deleteExpiredPasswordResetTokens,
   deleteFailedMailsBefore,
+  deleteFinishedMailsWithoutAccount,
   deleteIdleCounters,
   deleteSecurityEventsBefore,
   deleteSentMailsBefore,
@@ -29,7 +30,10 @@ export const RETENTION = {
   securityEventDays: 400,
   /** …and at most this many per account, the newest (the JSON export's limit too). */
   securityEventsPerAccount: 10_000,
-  /** Delivered notifications are kept 30 days (to see that a mail went out), failed ones 90. */
+  /**
+   * Delivered notifications are kept 30 days (to see that a mail went out), failed ones 90; the
+   * notice of an account's deletion only until it is delivered or given up.
+   */
   sentMailDays: 30,
   failedMailDays: 90,
 } as const;
@@ -61,8 +65,12 @@ export async function runHousekeeping(now = new Date()): Promise<HousekeepingRep
         ? await deleteStaleWindowCounters(name, new Date(now.getTime() - policy.windowSeconds * 1000), now)
         : await deleteIdleCounters(name, new Date(now.getTime() - policy.forgetAfterSeconds * 1000));
   }
-  report.sentMails = await deleteSentMailsBefore(new Date(now.getTime() - RETENTION.sentMailDays * DAY_MS));
-  report.failedMails = await deleteFailedMailsBefore(new Date(now.getTime() - RETENTION.failedMailDays * DAY_MS));
+  report.sentMails =
+    (await deleteSentMailsBefore(new Date(now.getTime() - RETENTION.sentMailDays * DAY_MS))) +
+    (await deleteFinishedMailsWithoutAccount("sent"));
+  report.failedMails =
+    (await deleteFailedMailsBefore(new Date(now.getTime() - RETENTION.failedMailDays * DAY_MS))) +
+    (await deleteFinishedMailsWithoutAccount("failed"));
   report.securityEvents =
     (await deleteSecurityEventsBefore(new Date(now.getTime() - RETENTION.securityEventDays * DAY_MS))) +
     (await trimSecurityEventsPerAccount(RETENTION.securityEventsPerAccount));

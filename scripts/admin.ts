@@ -5,7 +5,15 @@
 import { closeDb } from "@/db/client";
 import { getDbConfig } from "@/db/config";
 import { copySqliteToPostgres } from "@/db/copy-to-postgres";
-import { describeAccount, findUser, forcePasswordReset, resetSecondFactors, revokeAllSessions, unlockSignIn } from "@/lib/admin/operator";
+import {
+  deleteUserAccountByOperator,
+  describeAccount,
+  findUser,
+  forcePasswordReset,
+  resetSecondFactors,
+  revokeAllSessions,
+  unlockSignIn,
+} from "@/lib/admin/operator";
 import { runHousekeepingOnce } from "@/lib/housekeeping";
 import { deliverDueMails, settleMailDelivery } from "@/lib/mail/queue";
 
@@ -19,6 +27,9 @@ const USAGE = `Usage: npm run admin -- <command>
                                       working, and mail a reset link (second factor still asked)
   user unlock <email>                 lift the lock after 100 wrong passwords or second steps in a
                                       row (check first that the owner is asking)
+  user delete <email>                 delete the account and everything of it (factors, codes,
+                                      sessions, reset links, mails, rate-limit counters, security
+                                      log); mails the owner a last notice. Cannot be undone
   mail retry                          try every queued notification now
   housekeeping                        prune expired sessions, spent challenges, lapsed rate-limit
                                       counters, old mails and security events past retention
@@ -27,7 +38,7 @@ const USAGE = `Usage: npm run admin -- <command>
                                       (stop the app first; docs/deployment.md)
 
 Each change to an account is written to its security log (as an operator action, no IP) and
-mailed to its owner.
+mailed to its owner; a deleted account's log goes with it, so \`user delete\` prints what it removed.
 Exit status: 0 done, 1 failed (e.g. no such user), 2 usage error.`;
 
 class UsageError extends Error {}
@@ -105,6 +116,19 @@ async function main(args: string[]): Promise<void> {
     if (!user) return;
     await unlockSignIn(user);
     console.log(`Sign-in of ${user.email} unlocked: the counts of wrong passwords and second steps start over. The user was notified.`);
+    return;
+  }
+  if (group === "user" && command === "delete") {
+    const user = await requireUser(email);
+    if (!user) return;
+    const removed = await deleteUserAccountByOperator(user);
+    const lines = [
+      `Account ${user.email} (id ${user.id}) deleted. Removed:`,
+      `  user: 1`,
+      ...Object.entries(removed).map(([what, n]) => `  ${what}: ${n}`),
+      "A last mail saying an administrator deleted the account was queued to the address.",
+    ];
+    console.log(lines.join("\n"));
     return;
   }
   if (group === "housekeeping" && command === undefined) {

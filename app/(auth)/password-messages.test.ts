@@ -9,6 +9,7 @@ describe("new-password wording", () => {
     expect(NEW_PASSWORD_MESSAGES[checkNewPassword("x".repeat(PASSWORD_MAX_LENGTH + 1))!]).toBe(`Use at most ${PASSWORD_MAX_LENGTH} characters.`);
     expect(NEW_PASSWORD_MESSAGES[checkNewPassword("password1")!]).toMatch(/commonly used/);
     expect(NEW_PASSWORD_MESSAGES[checkNewPassword("alice-2026!", "alice@example.test")!]).toMatch(/email address/);
+    expect(NEW_PASSWORD_MESSAGES[checkNewPassword("seven amber\nherons")!]).toMatch(/control characters/);
   });
 
   it("keeps the field hint's minimum (a client string, it can't import the policy) in step with the policy", () => {

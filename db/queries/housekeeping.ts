@@ -79,6 +79,17 @@ export async function deleteFailedMailsBefore(createdBefore: Date): Promise<numb
   );
 }
 
+/**
+ * The notice that an account was deleted is the one mail without a user id (db/queries/users.ts
+ * deleteUserAccount). Its address is all that is left of the account, so it goes as soon as it is
+ * delivered or given up, not after the usual retention (through mail_outbox_user_idx: user_id leads).
+ */
+export async function deleteFinishedMailsWithoutAccount(status: "sent" | "failed"): Promise<number> {
+  return rowsAffected(
+    await (await getDb()).delete(mailOutbox).where(and(isNull(mailOutbox.userId), eq(mailOutbox.status, status))),
+  );
+}
+
 export async function deleteSecurityEventsBefore(createdBefore: Date): Promise<number> {
   return rowsAffected(
     await (await getDb()).delete(securityEvents).where(lt(securityEvents.createdAt, createdBefore)),

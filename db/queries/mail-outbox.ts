@@ -14,7 +14,7 @@ export async function insertMail(row: MailOutboxRow): Promise<void> {
  * transaction serialised per user and kind: of several concurrent requests (or app servers)
  * raising the same alert, exactly one queues it. Returns whether this call did.
  */
-export async function insertMailUnlessQueuedSince(row: MailOutboxRow, since: Date): Promise<boolean> {
+export async function insertMailUnlessQueuedSince(row: MailOutboxRow & { userId: string }, since: Date): Promise<boolean> {
   return writeTransaction(
     function* (tx) {
       const recent = yield* step(

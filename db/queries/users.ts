@@ -1,7 +1,19 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
+import { and, eq, exists, inArray, ne, or } from "drizzle-orm";
+import { getDb, rowsAffected, step, writeTransaction } from "@/db/client";
+import {
+  mailOutbox,
+  passwordResetTokens,
+  rateLimits,
+  recoveryCodes,
+  recoveryCodeSets,
+  securityEvents,
+  sessions,
+  totpCredentials,
+  users,
+  webauthnCredentials,
+} from "@/db/schema";
+import type { MailOutboxRow } from "@/db/queries/mail-outbox";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -32,4 +44,115 @@ export async function updatePasswordHashIfUnchanged(userId: string, oldHash: str
     .where(and(eq(users.id, userId), eq(users.passwordHash, oldHash)))
     .returning({ id: users.id });
   return updated.length === 1;
+}
+
+/**
+ * A password change from a signed-in session, in one write transaction: the hash is replaced only
+ * if it is still the one the caller read (compare-and-set, so a reset or another change that landed
+ * meanwhile is not silently overwritten) and only while the session asking still exists (one
+ * revoked meanwhile can't change anything). Then every pending reset link of the account and every
+ * other session go. Null when nothing changed.
+ */
+export async function changePasswordHash(input: {
+  userId: string;
+  oldHash: string;
+  newHash: string;
+  keepSessionId: string;
+}): Promise<{ sessionsEnded: number; resetLinksEnded: number } | null> {
+  return writeTransaction(
+    function* (tx) {
+      const changed = yield* step(
+        tx
+          .update(users)
+          .set({ passwordHash: input.newHash })
+          .where(
+            and(
+              eq(users.id, input.userId),
+              eq(users.passwordHash, input.oldHash),
+              exists(
+                tx
+                  .select({ id: sessions.id })
+                  .from(sessions)
+                  .where(and(eq(sessions.id, input.keepSessionId), eq(sessions.userId, input.userId))),
+              ),
+            ),
+          )
+          .returning({ id: users.id }),
+      );
+      if (changed.length !== 1) return null;
+      const links = yield* step(tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, input.userId)));
+      const ended = yield* step(
+        tx.delete(sessions).where(and(eq(sessions.userId, input.userId), ne(sessions.id, input.keepSessionId))),
+      );
+      return { sessionsEnded: rowsAffected(ended), resetLinksEnded: rowsAffected(links) };
+    },
+    { lock: `password:${input.userId}` },
+  );
+}
+
+/** What deleteUserAccount removed, row counts by table. */
+export interface AccountDeletionReport {
+  sessions: number;
+  totpCredentials: number;
+  webauthnCredentials: number;
+  recoveryCodeSets: number;
+  recoveryCodes: number;
+  passwordResetTokens: number;
+  mails: number;
+  rateLimits: number;
+  securityEvents: number;
+}
+
+/**
+ * Deletes an account and every row of it in one write transaction, or nothing: the user row (only
+ * while it still has `email`, the address the deletion was confirmed for), its factors, recovery
+ * codes, sessions, reset links, queued and sent mails, its security log (no foreign key: deleted
+ * by user id, docs/security.md "Deleting an account"), and the rate-limit counters named in
+ * `rateLimits` (bucket and key: keyed by the email or the id, they carry no foreign key either).
+ * Each child table is emptied explicitly, so the report counts what went and nothing depends on
+ * the cascades; the cascades still catch a row another connection adds meanwhile on PostgreSQL.
+ * `farewell` (a mail with no user id) is inserted in the same transaction, so the notice of the
+ * deletion is queued if and only if the deletion happened, and is delivered and retried like any
+ * other mail. Null when there was no such account.
+ */
+export async function deleteUserAccount(input: {
+  userId: string;
+  email: string;
+  rateLimits: ReadonlyArray<readonly [bucket: string, key: string]>;
+  farewell?: MailOutboxRow & { userId: null };
+}): Promise<AccountDeletionReport | null> {
+  const { userId } = input;
+  return writeTransaction(
+    function* (tx) {
+      const [user] = yield* step(
+        tx.select({ id: users.id }).from(users).where(and(eq(users.id, userId), eq(users.email, input.email))),
+      );
+      if (!user) return null;
+      const setsOfUser = tx.select({ id: recoveryCodeSets.id }).from(recoveryCodeSets).where(eq(recoveryCodeSets.userId, userId));
+      const report: AccountDeletionReport = {
+        sessions: rowsAffected(yield* step(tx.delete(sessions).where(eq(sessions.userId, userId)))),
+        totpCredentials: rowsAffected(yield* step(tx.delete(totpCredentials).where(eq(totpCredentials.userId, userId)))),
+        webauthnCredentials: rowsAffected(yield* step(tx.delete(webauthnCredentials).where(eq(webauthnCredentials.userId, userId)))),
+        recoveryCodes: rowsAffected(yield* step(tx.delete(recoveryCodes).where(inArray(recoveryCodes.setId, setsOfUser)))),
+        recoveryCodeSets: rowsAffected(yield* step(tx.delete(recoveryCodeSets).where(eq(recoveryCodeSets.userId, userId)))),
+        passwordResetTokens: rowsAffected(yield* step(tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId)))),
+        mails: rowsAffected(yield* step(tx.delete(mailOutbox).where(eq(mailOutbox.userId, userId)))),
+        rateLimits:
+          input.rateLimits.length === 0
+            ? 0
+            : rowsAffected(
+                yield* step(
+                  tx
+                    .delete(rateLimits)
+                    .where(or(...input.rateLimits.map(([bucket, key]) => and(eq(rateLimits.bucket, bucket), eq(rateLimits.key, key))))),
+                ),
+              ),
+        securityEvents: rowsAffected(yield* step(tx.delete(securityEvents).where(eq(securityEvents.userId, userId)))),
+      };
+      yield* step(tx.delete(users).where(eq(users.id, userId)));
+      if (input.farewell) yield* step(tx.insert(mailOutbox).values(input.farewell));
+      return report;
+    },
+    { lock: `account:${userId}` },
+  );
 }

@@ -205,9 +205,12 @@ export const mailOutbox = sqliteTable(
   "mail_outbox",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    /**
+     * The account the mail concerns; its mails go with it. Null for the one mail that outlives its
+     * account: the notice that it was deleted, queued in the deletion's own transaction
+     * (db/queries/users.ts deleteUserAccount) and removed by housekeeping once delivered.
+     */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
     /** Which notification (lib/mail/templates.ts); also used to rate-limit repeated alerts. */
     kind: text("kind").notNull(),
     toAddress: text("to_address").notNull(),

@@ -3,6 +3,7 @@ import { countMailsByStatus } from "@/db/queries/mail-outbox";
 import { deleteAllUserSessions } from "@/db/queries/sessions";
 import { listActiveSessions } from "@/lib/auth/session";
 import { findUserByEmail, updatePasswordHashIfUnchanged, type UserRow } from "@/db/queries/users";
+import { deleteAccount, type AccountDeletionReport } from "@/lib/auth/account-deletion";
 import { hashPassword } from "@/lib/auth/password";
 import { issuePasswordReset } from "@/lib/auth/password-reset";
 import { randomToken } from "@/lib/crypto/random";
@@ -113,4 +114,16 @@ export async function forcePasswordReset(user: UserRow): Promise<{ sessions: num
   await issuePasswordReset({ ...user, passwordHash: unusable }, { byOperator: true });
   await recordSecurityEvent(user.id, "admin.password_reset_forced", OPERATOR_CLIENT, { sessions_ended: sessions }, "operator");
   return { sessions };
+}
+
+/**
+ * Deletes the account and every row of it, as the owner's own deletion does (lib/auth/account-deletion.ts),
+ * mailing the owner that an administrator did it. Its security log goes with it, so unlike the
+ * commands above this one leaves no operator event in the log: what was removed is printed instead.
+ * Throws when the account changed (or went) while this ran.
+ */
+export async function deleteUserAccountByOperator(user: UserRow): Promise<AccountDeletionReport> {
+  const removed = await deleteAccount(user, { actor: "operator", client: OPERATOR_CLIENT });
+  if (!removed) throw new Error("the account changed or was deleted while this ran; run `user show` to check");
+  return removed;
 }

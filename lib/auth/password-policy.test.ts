@@ -40,6 +40,14 @@ describe("checkNewPassword", () => {
     expect(checkNewPassword("e\u0301".repeat(PASSWORD_MAX_LENGTH))).toBeNull();
   });
 
+  it("refuses control characters, which can't be typed into a password field, but keeps format characters", () => {
+    for (const c of ["\u0000", "\t", "\n", "\r\n", "\u0007", "\u007f", "\u0085"]) {
+      expect(checkNewPassword(`seven amber${c}herons`), JSON.stringify(c)).toBe("control_character");
+    }
+    // Zero-width joiner (Cf) inside an emoji sequence, and a plain space.
+    expect(checkNewPassword("👩\u200d💻 writes long passphrases")).toBeNull();
+  });
+
   it("refuses common passwords typed in compatibility forms", () => {
     // Full-width "password1".
     expect(checkNewPassword("\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11")).toBe("common");

@@ -71,8 +71,17 @@ function leansOnContextWord(folded: string, email: string | undefined): boolean 
   return found && (passwordLength(rest) < PASSWORD_MIN_LENGTH || commonPasswords().has(rest));
 }
 
+/**
+ * Control characters (Unicode category Cc: NUL, tab, line breaks, DEL …) can't be typed into a
+ * password field (Tab moves the focus, browsers strip line breaks), so a password holding one could
+ * be set by a script but never typed again at sign-in. NIST SP 800-63B asks to accept every
+ * *printing* character and Unicode; these are neither. Format characters (Cf, e.g. the zero-width
+ * joiner inside emoji) stay allowed.
+ */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 /** Why a new password is refused; the forms word it (app/(auth)/password-messages.ts). */
-export type PasswordWeakness = "too_short" | "too_long" | "common" | "context_word";
+export type PasswordWeakness = "too_short" | "too_long" | "common" | "context_word" | "control_character";
 
 /** Returns why the password is refused, or null when it is acceptable. */
 export function checkNewPassword(password: string, email?: string): PasswordWeakness | null {
@@ -80,6 +89,7 @@ export function checkNewPassword(password: string, email?: string): PasswordWeak
   const length = passwordLength(normalised);
   if (length < PASSWORD_MIN_LENGTH) return "too_short";
   if (length > PASSWORD_MAX_LENGTH) return "too_long";
+  if (CONTROL_CHARACTER.test(normalised)) return "control_character";
   const folded = fold(normalised);
   if (commonPasswords().has(folded)) return "common";
   if (leansOnContextWord(folded, email)) return "context_word";

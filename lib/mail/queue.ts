@@ -7,6 +7,7 @@ import {
   markMailFailed,
   markMailSent,
   nextPendingMailAt,
+  type MailOutboxRow,
 } from "@/db/queries/mail-outbox";
 import { randomId } from "@/lib/crypto/random";
 import { sendMail } from "@/lib/mail/transport";
@@ -33,6 +34,7 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 export interface QueuedMail {
+  /** The account the mail concerns (the alert throttle counts per account). */
   userId: string;
   kind: string;
   to: string;
@@ -46,9 +48,19 @@ export interface QueuedMail {
  * since then (decided atomically); returns null when it was not queued.
  */
 export async function enqueueMail(mail: QueuedMail, now = new Date(), options: { unlessQueuedSince?: Date } = {}): Promise<string | null> {
-  const id = randomId();
-  const row = {
-    id,
+  const row = outboxRow(mail, now);
+  if (options.unlessQueuedSince) return (await insertMailUnlessQueuedSince(row, options.unlessQueuedSince)) ? row.id : null;
+  await insertMail(row);
+  return row.id;
+}
+
+/**
+ * A new pending row of the queue, for a caller that inserts it in a transaction of its own (the
+ * notice of an account's deletion, which has no account left: `userId` null).
+ */
+export function outboxRow<U extends string | null>(mail: Omit<QueuedMail, "userId"> & { userId: U }, now = new Date()): MailOutboxRow & { userId: U } {
+  return {
+    id: randomId(),
     userId: mail.userId,
     kind: mail.kind,
     toAddress: mail.to,
@@ -61,10 +73,7 @@ export async function enqueueMail(mail: QueuedMail, now = new Date(), options: {
     lastError: null,
     createdAt: now,
     sentAt: null,
-  } satisfies Parameters<typeof insertMail>[0];
-  if (options.unlessQueuedSince) return (await insertMailUnlessQueuedSince(row, options.unlessQueuedSince)) ? id : null;
-  await insertMail(row);
-  return id;
+  };
 }
 
 const BATCH = 20;

@@ -156,12 +156,22 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
       "An administrator reset your password: the old one no longer works, and every session of your account was signed out. A separate mail has a link to choose a new password.",
     advice: `If you didn't expect this, contact support. Your second steps are unchanged: you will still be asked for one when you sign in.`,
   }),
-  password_changed: (f) => ({
-    subject: `The password of your ${f.appName} account was changed`,
-    summary:
-      "Your password was changed with a reset link sent to this address. Every session of your account was signed out; your second steps are unchanged.",
-    advice: `If this wasn't you, someone can read your mail and may know your second step: ask for a new reset link now, then ${REVIEW_STEPS(f)} Contact support if you can't.`,
-  }),
+  // Two ways to a new password (detail.via, set by lib/security/notifications.ts): a mailed reset
+  // link, or the settings page of a session that had just confirmed every factor.
+  password_changed: (f) =>
+    f.detail.via === "settings"
+      ? {
+          subject: `The password of your ${f.appName} account was changed`,
+          summary:
+            "Your password was changed on your security settings page, by a session that had just confirmed it's you. Every other session of your account was signed out, and any password reset link you had asked for stopped working; your second steps are unchanged.",
+          advice: `If this wasn't you, someone was signed in as you with your password and second step: choose "Forgot password?" on the sign-in page to set a new password, then ${REVIEW_STEPS(f)} Contact support if you can't.`,
+        }
+      : {
+          subject: `The password of your ${f.appName} account was changed`,
+          summary:
+            "Your password was changed with a reset link sent to this address. Every session of your account was signed out; your second steps are unchanged.",
+          advice: `If this wasn't you, someone can read your mail and may know your second step: ask for a new reset link now, then ${REVIEW_STEPS(f)} Contact support if you can't.`,
+        },
   password_failures: (f) => ({
     subject: `Someone is trying to guess the password of your ${f.appName} account`,
     summary:
@@ -249,6 +259,51 @@ export function renderPasswordResetMail(input: { appName: string; link: string; 
 <p><a href="${escapeHtml(input.link)}">Choose a new password</a></p>
 <p>${escapeHtml(after)}</p>
 <p>${escapeHtml(ignore)}</p>
+</body></html>
+`;
+  return { subject, text, html };
+}
+
+/**
+ * The last mail to an address whose account was deleted (lib/auth/account-deletion.ts). Not a
+ * security notification: there is no account, settings page or log left to point to, so it has a
+ * layout of its own. It says what went, when and from where, and nothing else about the account.
+ */
+export function renderAccountDeletedMail(input: {
+  appName: string;
+  occurredAt: Date;
+  /** The operator CLI deleted it, not the owner's own session. */
+  byOperator: boolean;
+  /** "Chrome on Linux", or "the administrators' tool". */
+  device: string;
+  ip: string | null;
+}): RenderedMail {
+  const subject = `Your ${input.appName} account was deleted`;
+  const summary =
+    (input.byOperator
+      ? `An administrator deleted your ${input.appName} account.`
+      : `Your ${input.appName} account was deleted from its security settings page, by a session that had just confirmed it's you.`) +
+    " Its password, second steps, recovery codes, sessions and security log are gone, and nobody can sign in to it any more.";
+  const advice = input.byOperator
+    ? "If you didn't ask for this, contact support. You can create a new account with this address at any time."
+    : "If this wasn't you, someone knew your password and second step: contact support, and change that password wherever else you use it. You can create a new account with this address at any time.";
+  const footer = `This is the last mail you get about this ${input.appName} account.`;
+  const rows: Array<[string, string]> = [
+    ["When", `${WHEN.format(input.occurredAt)} UTC`],
+    ["Device", input.device],
+    ["IP address", input.ip ?? "unknown"],
+  ];
+  const text = [summary, "", ...rows.map(([label, value]) => `${label}: ${value}`), "", advice, "", "--", footer, ""].join("\n");
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: system-ui, sans-serif; color: #0f172a; line-height: 1.5; max-width: 36rem;">
+<p>${escapeHtml(summary)}</p>
+<table role="presentation" style="border-collapse: collapse;">
+${rows.map(([label, value]) => `<tr><th scope="row" style="text-align: left; padding: 2px 12px 2px 0;">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join("\n")}
+</table>
+<p>${escapeHtml(advice)}</p>
+<hr>
+<p style="font-size: 0.875em; color: #475569;">${escapeHtml(footer)}</p>
 </body></html>
 `;
   return { subject, text, html };

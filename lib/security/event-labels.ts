@@ -34,6 +34,7 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
   "admin.sessions_revoked": "An administrator signed out all sessions",
   "admin.sign_in_unlocked": "An administrator unlocked sign-in after too many wrong attempts",
   "admin.password_reset_forced": "An administrator reset the password and mailed a reset link",
+  "password.changed": "Password changed in security settings",
 };
 
 const METHOD_LABELS: Record<string, string> = {

@@ -41,7 +41,9 @@ export type SecurityEventType =
   | "admin.sessions_revoked"
   | "admin.sign_in_unlocked"
   /** The operator made the password stop working and mailed a reset link. */
-  | "admin.password_reset_forced";
+  | "admin.password_reset_forced"
+  /** The password was changed on the settings page (privileged session); other sessions ended. */
+  | "password.changed";
 
 export type SecurityEventDetail = Record<string, string | number | boolean | null>;
 

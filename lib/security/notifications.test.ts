@@ -192,6 +192,20 @@ describe("security notifications in the outbox", () => {
     expect(revoked.text).toContain("An administrator signed out every session of your account (1 session)");
   });
 
+  it("a password changed with a reset link and one changed in settings are told apart", async () => {
+    const { id, email } = await newUser();
+    const reset = await oneMail(id, "password.reset", { second_factor: "none", sessions_ended: 2 });
+    expectCommonFacts(reset, email);
+    expect(reset.headers.subject).toBe("The password of your Twofold account was changed");
+    expect(reset.text).toContain("with a reset link sent to this address. Every session of your account was signed out");
+    const changed = await oneMail(id, "password.changed", { sessions_ended: 1, reset_links_ended: 0 });
+    expectCommonFacts(changed, email);
+    expect(changed.headers.subject).toBe("The password of your Twofold account was changed");
+    expect(changed.text).toContain("on your security settings page");
+    expect(changed.text).toContain("Every other session of your account was signed out");
+    expect(changed.text).not.toContain("reset link sent to this address");
+  });
+
   it("a request that calls itself the operator's tool is still the user's device", async () => {
     const { id } = await newUser();
     const mail = await oneMail(id, "session.others_revoked", { count: 1 }, { ip: "203.0.113.9", userAgent: "admin-cli" });

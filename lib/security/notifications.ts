@@ -59,10 +59,11 @@ export const NOTIFICATIONS: Partial<Record<SecurityEventType, Rule>> = {
   "admin.sessions_revoked": { kind: "operator_sessions_revoked" },
   "admin.sign_in_unlocked": { kind: "operator_sign_in_unlocked" },
   "admin.password_reset_forced": { kind: "operator_password_reset" },
-  "password.reset": { kind: "password_changed" },
+  "password.reset": { kind: "password_changed", implies: { via: "reset_link" } },
   // Sent once per run of failures: only the request that counts the 10th records the event.
   "signin.failures_alert": { kind: "password_failures" },
   "second_factor.failures_alert": { kind: "second_factor_failures" },
+  "password.changed": { kind: "password_changed", implies: { via: "settings" } },
 };
 
 /**

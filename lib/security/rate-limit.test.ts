@@ -85,3 +85,15 @@ describe("per-account counters count consecutive attempts since the last success
     expect(result).toEqual({ allowed: false, reason: "capped" });
   });
 });
+
+describe("the counters of one account", () => {
+  it("name every bucket that isn't per client address, keyed by the account's email or id", () => {
+    const keys = limits.accountRateLimitKeys({ id: "user-1", email: "owner@example.test" });
+    const perAccount = new Set(keys.map(([name]) => name));
+    for (const name of Object.keys(limits.RATE_LIMITS)) {
+      // Per-address buckets are named …Ip; every other one must go with the account.
+      expect(name.endsWith("Ip") || perAccount.has(name as never), name).toBe(true);
+    }
+    for (const [, key] of keys) expect(["user-1", "owner@example.test"]).toContain(key);
+  });
+});

@@ -197,3 +197,16 @@ export function spendPasswordResetRequest(email: string, client: ClientContext, 
 export function spendSignUpAttempt(client: ClientContext): Promise<AttemptsResult> {
   return spendAttempts([["signUpIp", ipBucketKey(client.ip)]]);
 }
+
+/**
+ * The counters that belong to one account, keyed by its email or its id (every other bucket is
+ * per client address): they go with the account when it is deleted (lib/auth/account-deletion.ts).
+ * rate-limit.test.ts checks that every bucket is either here or per address.
+ */
+export function accountRateLimitKeys(user: { id: string; email: string }): Array<readonly [RateLimitName, string]> {
+  return [
+    ["signInAccount", user.email],
+    ["secondFactorAccount", user.id],
+    ["passwordResetAddress", user.email],
+  ];
+}

@@ -23,6 +23,7 @@ export const NOTICES = {
   "session-missing": { text: "That session had already ended.", tone: "info" },
   "session-current": { text: "To end this session, use Sign out.", tone: "info" },
   "others-revoked": { text: "All other sessions were signed out.", tone: "success" },
+  "password-changed": { text: "Password changed. Every other session was signed out, and any password reset link stopped working.", tone: "success" },
 } as const satisfies Record<string, SettingsNotice>;
 
 export type SettingsNoticeId = keyof typeof NOTICES;

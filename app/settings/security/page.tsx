@@ -17,6 +17,8 @@ import { RecoveryCodesPanel } from "./recovery-codes-panel";
 import { SecurityLogList } from "@/components/security-log/list";
 import { AddSecurityKeyForm, RemoveSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
+import { PasswordSection } from "./password-section";
+import { DeleteAccountSection } from "./delete-account-section";
 
 export const metadata = { title: "Security settings" };
 
@@ -122,6 +124,8 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
           ) : null}
         </Section>
 
+        <PasswordSection email={session.email} />
+
         <Section id="activity" title="Recent security activity" description="Sign-ins and changes to your account's security, newest first.">
           <SecurityLogList events={events} label="Recent security events" />
           <p className="mt-4 flex flex-wrap gap-4 text-sm">
@@ -129,6 +133,8 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
             <a href="/settings/security/log/export" download className="text-brand-700 underline underline-offset-4">Download your security log (JSON)</a>
           </p>
         </Section>
+
+        <DeleteAccountSection email={session.email} />
       </div>
     </AppShell>
   );
