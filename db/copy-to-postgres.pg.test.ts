@@ -51,7 +51,8 @@ afterAll(async () => {
 });
 
 describe("db copy-to-postgres", () => {
-  it("copies every row, keeps the log's ids, and refuses a database that isn't empty", async () => {
+  // Two runs of the real CLI (tsx compiles the app's modules each time): seconds, not milliseconds.
+  it("copies every row, keeps the log's ids, and refuses a database that isn't empty", { timeout: 120_000 }, async () => {
     expect(client.currentDialect()).toBe("sqlite");
     await users.insertUser({ id: userId, email: "moving@example.test", passwordHash: "argon2-hash", createdAt: new Date("2026-01-01T00:00:00Z") });
     await webauthn.insertWebAuthnCredential(credential);
