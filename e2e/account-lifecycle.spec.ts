@@ -126,7 +126,7 @@ test.describe("password change", () => {
     expect(mailsTo(email).filter((m) => CHANGED_SUBJECT.test(m.headers.subject ?? ""))).toEqual([]);
 
     await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
-    await page.getByRole("button", { name: /^sign in$/i }).click();
+    await page.getByRole("button", { name: /^confirm$/i }).click();
     await expect(page).toHaveURL(/\/settings\/security$/);
     await changePassword(page, NEW_PASSWORD);
     await expect(page).toHaveURL(/notice=password-changed$/);
