@@ -139,7 +139,9 @@ test("a verification link works signed out too", async ({ page, browser }) => {
   expect((await getSession(page)).body.user.email_verified).toBe(true);
 });
 
-async function changeJourney(page: Page, prefix: string): Promise<void> {
+/** The change of address, start to end; `axe` off without JavaScript (axe runs as a script in the page). */
+async function changeJourney(page: Page, prefix: string, axe: boolean): Promise<void> {
+  const expectAccessibleIf = (state: string) => (axe ? expectAccessible(page, state) : Promise.resolve());
   const email = uniqueEmail(prefix);
   const next = uniqueEmail(`${prefix}-new`);
   await signUp(page, email, PASSWORD);
@@ -152,7 +154,7 @@ async function changeJourney(page: Page, prefix: string): Promise<void> {
   await emailSection(page).getByRole("button", { name: /^change email$/i }).click();
   await expect(emailSection(page).getByText(/enter a valid email address/i)).toBeVisible();
   await expect(emailSection(page).getByLabel(/^new email$/i)).toHaveAttribute("aria-invalid", "true");
-  await expectAccessible(page, `settings, invalid new email (${prefix})`);
+  await expectAccessibleIf("settings, invalid new email");
   await emailSection(page).getByLabel(/^new email$/i).fill(email.toUpperCase());
   await emailSection(page).getByRole("button", { name: /^change email$/i }).click();
   await expect(emailSection(page).getByText(/already your account's address/i)).toBeVisible();
@@ -166,7 +168,7 @@ async function changeJourney(page: Page, prefix: string): Promise<void> {
   expect(notice.text).toMatch(/cancel the pending change/i);
   expect(notice.text + notice.html).not.toMatch(/token=/);
   await expect(emailSection(page).getByRole("group", { name: /pending email change/i })).toContainText(next);
-  await expectAccessible(page, `settings, email change pending (${prefix})`);
+  await expectAccessibleIf("settings, email change pending");
   expect((await getSession(page)).body.user.email).toBe(email);
 
   // Cancel: the link dies.
@@ -183,7 +185,7 @@ async function changeJourney(page: Page, prefix: string): Promise<void> {
   const hop = await openLink(page, link);
   expect(await hop.headerValue("referrer-policy")).toBe("no-referrer");
   await expect(page.getByText(/your account's email address is changed/i)).toBeVisible();
-  await expectAccessible(page, `email changed (${prefix})`);
+  await expectAccessibleIf("email changed");
   expect((await getSession(page)).body.user).toMatchObject({ email: next, email_verified: true });
   const confirmation = await waitForMail(email, CHANGED_SUBJECT);
   expect(confirmation.text).toContain(`Previous address: ${email}`);
@@ -201,14 +203,14 @@ async function changeJourney(page: Page, prefix: string): Promise<void> {
 }
 
 test("changing the address with JavaScript: both mails, nothing before the link, Cancel, then the link moves sign-in", async ({ page }) => {
-  await changeJourney(page, "change-js");
+  await changeJourney(page, "change-js", true);
 });
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("changing the address works the same", async ({ page }) => {
-    await changeJourney(page, "change-nojs");
+    await changeJourney(page, "change-nojs", false);
   });
 
   test("resend verification email works", async ({ page }) => {
