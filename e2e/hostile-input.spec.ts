@@ -157,7 +157,9 @@ function snapshot() {
   const db = testDb();
   const all = (sql: string) => JSON.stringify(db.prepare(sql).all());
   return {
-    users: all("SELECT id, email, password_hash FROM users ORDER BY id"),
+    users: all("SELECT id, email, password_hash, email_verified_at FROM users ORDER BY id"),
+    // Junk can't start an email change (resending a verification link ignores its input, so those may change).
+    emailChanges: all("SELECT * FROM email_tokens WHERE purpose = 'change' ORDER BY token_hash"),
     sessions: all("SELECT id, user_id, amr, authenticated_at, expires_at FROM sessions ORDER BY id"),
     totp: all("SELECT * FROM totp_credentials ORDER BY user_id"),
     keys: all("SELECT * FROM webauthn_credentials ORDER BY id"),
