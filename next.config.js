@@ -31,13 +31,21 @@ const nextConfig = {
         headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
       },
       { source: "/reset-password/link", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
+      // The same for the mailed email links (verification, change of address). The page they land
+      // on has no form to post, so it can keep "no-referrer" too.
+      { source: "/verify-email", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
+      { source: "/verify-email/link", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
     ];
   },
   async rewrites() {
     // `/reset-password?token=…` (CONTRACT.md) is answered by a route handler that moves the token
-    // into a cookie and redirects; `/reset-password` itself is the page.
+    // into a cookie and redirects; `/reset-password` itself is the page. `/verify-email?token=…`
+    // likewise: its handler spends the link and redirects to the page that says what happened.
     return {
-      beforeFiles: [{ source: "/reset-password", has: [{ type: "query", key: "token" }], destination: "/reset-password/link" }],
+      beforeFiles: [
+        { source: "/reset-password", has: [{ type: "query", key: "token" }], destination: "/reset-password/link" },
+        { source: "/verify-email", has: [{ type: "query", key: "token" }], destination: "/verify-email/link" },
+      ],
     };
   },
 };

@@ -31,6 +31,7 @@ const COPY_ORDER = [
   "recoveryCodes",
   "mailOutbox",
   "passwordResetTokens",
+  "emailTokens",
 ] as const satisfies ReadonlyArray<keyof typeof sqlite & keyof typeof postgres>;
 
 const BATCH = 500;

@@ -70,3 +70,9 @@ export function describeDatabaseError(error: unknown): string {
   const redacted = text.replace(/postgres(ql)?:\/\/[^\s"']*/gi, "postgres://…");
   return code && !redacted.includes(code) ? `${redacted} (${code})` : redacted;
 }
+
+/** A UNIQUE constraint refused the write (SQLite's extended code, PostgreSQL's unique_violation). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}

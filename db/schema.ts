@@ -23,4 +23,5 @@ export const {
   recoveryCodes,
   mailOutbox,
   passwordResetTokens,
+  emailTokens,
 } = tables;

@@ -157,7 +157,9 @@ async function snapshot() {
   // Compared with itself in one dialect, so SELECT * may read booleans and bytes the dialect's way.
   const all = async (sql: string) => JSON.stringify(await sqlAll(sql));
   return {
-    users: await all("SELECT id, email, password_hash FROM users ORDER BY id"),
+    users: await all("SELECT id, email, password_hash, email_verified_at FROM users ORDER BY id"),
+    // Junk can't start an email change (resending a verification link ignores its input, so those may change).
+    emailChanges: await all("SELECT * FROM email_tokens WHERE purpose = 'change' ORDER BY token_hash"),
     sessions: await all("SELECT id, user_id, amr, authenticated_at, expires_at FROM sessions ORDER BY id"),
     totp: await all("SELECT * FROM totp_credentials ORDER BY user_id"),
     keys: await all("SELECT * FROM webauthn_credentials ORDER BY id"),

@@ -55,6 +55,9 @@ describe("runHousekeeping", () => {
     const reset = sqlite.prepare("INSERT INTO password_reset_tokens (token_hash, user_id, password_fingerprint, created_at, expires_at) VALUES (?, ?, 'f', ?, ?)");
     reset.run("reset-expired", "hk-user", NOW - 31 * 60_000, NOW - 60_000);
     reset.run("reset-live", "hk-user-2", NOW - 60_000, NOW + 29 * 60_000);
+    const emailLink = sqlite.prepare("INSERT INTO email_tokens (token_hash, user_id, purpose, email, created_at, expires_at) VALUES (?, ?, ?, 'hk-new@example.test', ?, ?)");
+    emailLink.run("email-expired", "hk-user", "verify", NOW - 25 * HOUR, NOW - HOUR);
+    emailLink.run("email-live", "hk-user", "change", NOW - 60_000, NOW + 59 * 60_000);
 
     const counter = sqlite.prepare(
       "INSERT INTO rate_limits (bucket, key, attempts, window_started_at, locked_until, last_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -94,10 +97,11 @@ describe("runHousekeeping", () => {
     event.run("recent", NOW - 399 * DAY);
 
     const report = await housekeeping.runHousekeeping(new Date(NOW));
-    expect(report).toEqual({ sessions: 3, challenges: 1, passwordResets: 1, pendingRecoveryCodes: 1, rateLimits: 2, sentMails: 2, failedMails: 2, securityEvents: 1 });
+    expect(report).toEqual({ sessions: 3, challenges: 1, passwordResets: 1, emailLinks: 1, pendingRecoveryCodes: 1, rateLimits: 2, sentMails: 2, failedMails: 2, securityEvents: 1 });
     expect(ids("sessions", "id")).toEqual(["half-open", "live"]);
     expect(ids("webauthn_spent_challenges", "challenge_hash")).toEqual(["spent-live"]);
     expect(ids("password_reset_tokens", "token_hash")).toEqual(["reset-live"]);
+    expect(ids("email_tokens", "token_hash")).toEqual(["email-live"]);
     expect(ids("rate_limits", "key")).toEqual(["current-window", "recent@example.test", "still-locked"]);
     expect(ids("mail_outbox", "id")).toEqual(["farewell-pending", "pending-old", "sent-new"]);
     expect(ids("security_events", "type")).toEqual(["recent"]);

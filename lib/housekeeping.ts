@@ -1,5 +1,6 @@
 import "server-only";
 import {
+  deleteExpiredEmailTokens,
   deleteExpiredPasswordResetTokens,
   deleteFailedMailsBefore,
   deleteFinishedMailsWithoutAccount,
@@ -20,7 +21,7 @@ import { RATE_LIMITS, type RateLimitName } from "@/lib/security/rate-limit";
 
 /**
  * One job that removes what no longer decides anything: sessions past their lifetime, spent
- * WebAuthn challenges and password reset links past their expiry, recovery-code sets generated but never confirmed in time, rate-limit counters that have lapsed, delivered mails, and
+ * WebAuthn challenges, password reset links and email links past their expiry, recovery-code sets generated but never confirmed in time, rate-limit counters that have lapsed, delivered mails, and
  * security events past the log's retention. Runs in the server every HOUSEKEEPING_INTERVAL_SECONDS
  * (instrumentation.ts) and on demand (`npm run admin -- housekeeping`). Every statement is
  * idempotent, so two processes running it at once only repeat each other's work.
@@ -43,13 +44,13 @@ export const HOUSEKEEPING_INTERVAL_SECONDS = 10 * 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type HousekeepingReport = Record<
-  "sessions" | "challenges" | "passwordResets" | "pendingRecoveryCodes" | "rateLimits" | "sentMails" | "failedMails" | "securityEvents",
+  "sessions" | "challenges" | "passwordResets" | "emailLinks" | "pendingRecoveryCodes" | "rateLimits" | "sentMails" | "failedMails" | "securityEvents",
   number
 >;
 
 export async function runHousekeeping(now = new Date()): Promise<HousekeepingReport> {
   const config = getConfig();
-  const report: HousekeepingReport = { sessions: 0, challenges: 0, passwordResets: 0, pendingRecoveryCodes: 0, rateLimits: 0, sentMails: 0, failedMails: 0, securityEvents: 0 };
+  const report: HousekeepingReport = { sessions: 0, challenges: 0, passwordResets: 0, emailLinks: 0, pendingRecoveryCodes: 0, rateLimits: 0, sentMails: 0, failedMails: 0, securityEvents: 0 };
   report.sessions = await deleteExpiredSessions(
     now,
     new Date(now.getTime() - config.SESSION_IDLE_TIMEOUT * 1000),
@@ -57,6 +58,7 @@ export async function runHousekeeping(now = new Date()): Promise<HousekeepingRep
   );
   report.challenges = await deleteExpiredSpentChallenges(now);
   report.passwordResets = await deleteExpiredPasswordResetTokens(now);
+  report.emailLinks = await deleteExpiredEmailTokens(now);
   report.pendingRecoveryCodes = await deleteStalePendingRecoveryCodeSets(new Date(now.getTime() - PENDING_SET_MAX_AGE_SECONDS * 1000));
   for (const name of Object.keys(RATE_LIMITS) as RateLimitName[]) {
     const policy = RATE_LIMITS[name];

@@ -64,7 +64,7 @@ async function userShow(email: string | undefined, json: boolean) {
   }
   const { factors } = account;
   const lines = [
-    `${account.user.email} (id ${account.user.id}), created ${account.user.created_at}`,
+    `${account.user.email} (id ${account.user.id}, ${account.user.email_verified ? "verified" : "not verified"}), created ${account.user.created_at}`,
     `Available AAL: ${account.available_aal}`,
     "",
     "Second factors:",

@@ -20,6 +20,7 @@ let q: {
   webauthn: typeof import("./webauthn");
   recovery: typeof import("./recovery-codes");
   reset: typeof import("./password-reset");
+  emailTokens: typeof import("./email-tokens");
   mail: typeof import("./mail-outbox");
   rateLimits: typeof import("./rate-limits");
   events: typeof import("./security-events");
@@ -37,6 +38,7 @@ beforeAll(async () => {
     webauthn: await import("./webauthn"),
     recovery: await import("./recovery-codes"),
     reset: await import("./password-reset"),
+    emailTokens: await import("./email-tokens"),
     mail: await import("./mail-outbox"),
     rateLimits: await import("./rate-limits"),
     events: await import("./security-events"),
@@ -89,9 +91,12 @@ async function fullAccount(): Promise<{ id: string; email: string; sessionIds: s
     tokenHash: `reset-${id}`, userId: id, passwordFingerprint: "f", createdAt: now(), expiresAt: new Date(Date.now() + 1_800_000),
     secondFactorMethod: null, secondFactorAt: null,
   });
+  await q.emailTokens.replaceEmailToken({
+    tokenHash: `email-${id}`, userId: id, purpose: "verify", email, createdAt: now(), expiresAt: new Date(Date.now() + 86_400_000),
+  });
   await q.mail.insertMail(mailRow(id, email));
   await q.mail.insertMail({ ...mailRow(id, email), status: "sent", sentAt: now() });
-  for (const [bucket, key] of [["signInAccount", email], ["secondFactorAccount", id], ["passwordResetAddress", email]]) {
+  for (const [bucket, key] of ACCOUNT_KEYS({ id, email })) {
     await q.rateLimits.updateRateLimit(bucket, key, () => ({
       row: { bucket, key, attempts: 3, windowStartedAt: now(), lockedUntil: null, lastAttemptAt: now() },
       result: undefined,
@@ -104,7 +109,13 @@ async function fullAccount(): Promise<{ id: string; email: string; sessionIds: s
 }
 
 const ACCOUNT_KEYS = (a: { id: string; email: string }) =>
-  [["signInAccount", a.email], ["secondFactorAccount", a.id], ["passwordResetAddress", a.email]] as const;
+  [
+    ["signInAccount", a.email],
+    ["secondFactorAccount", a.id],
+    ["passwordResetAddress", a.email],
+    ["emailVerificationAccount", a.id],
+    ["emailChangeAccount", a.id],
+  ] as const;
 
 /**
  * Every row of the account, table by table, found through the schema itself: each table with a
@@ -165,7 +176,7 @@ describe("deleteUserAccount", () => {
     const removed = await q.users.deleteUserAccount({ userId: doomed.id, email: doomed.email, rateLimits: ACCOUNT_KEYS(doomed), farewell });
     expect(removed).toEqual({
       sessions: 2, totpCredentials: 1, webauthnCredentials: 2, recoveryCodeSets: 2, recoveryCodes: 20,
-      passwordResetTokens: 1, mails: 2, rateLimits: 3, securityEvents: 3,
+      passwordResetTokens: 1, emailTokens: 1, mails: 2, rateLimits: 5, securityEvents: 3,
     });
 
     const after = await rowsOf(doomed, doomedSets);

@@ -263,7 +263,7 @@ describe("rows read back as written", () => {
     await q.sessions.touchSession(session.id, later);
     expect(await q.sessions.findSessionByTokenHash(session.tokenHash)).toEqual({
       session: { ...session, lastSeenAt: later },
-      user: { id: userId, email: `${userId}@example.test` },
+      user: { id: userId, email: `${userId}@example.test`, emailVerifiedAt: null },
     });
   });
 

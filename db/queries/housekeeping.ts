@@ -1,7 +1,7 @@
 import "server-only";
 import { and, count, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getDb, rowsAffected, runExclusively } from "@/db/client";
-import { mailOutbox, passwordResetTokens, rateLimits, recoveryCodeSets, securityEvents } from "@/db/schema";
+import { emailTokens, mailOutbox, passwordResetTokens, rateLimits, recoveryCodeSets, securityEvents } from "@/db/schema";
 
 /**
  * The pruning statements of the housekeeping job (lib/housekeeping.ts), but for spent WebAuthn
@@ -61,6 +61,11 @@ export async function deleteExpiredPasswordResetTokens(now: Date): Promise<numbe
   return rowsAffected(
     await (await getDb()).delete(passwordResetTokens).where(lte(passwordResetTokens.expiresAt, now)),
   );
+}
+
+/** An email link (verification, change) past its lifetime no longer decides anything. */
+export async function deleteExpiredEmailTokens(now: Date): Promise<number> {
+  return rowsAffected(await (await getDb()).delete(emailTokens).where(lte(emailTokens.expiresAt, now)));
 }
 
 export async function deleteSentMailsBefore(sentBefore: Date): Promise<number> {

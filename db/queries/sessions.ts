@@ -4,7 +4,7 @@ import { getDb, prepared, rowsAffected } from "@/db/client";
 import { sessions, users } from "@/db/schema";
 
 export type SessionRow = typeof sessions.$inferSelect;
-export type SessionWithUser = { session: SessionRow; user: { id: string; email: string } };
+export type SessionWithUser = { session: SessionRow; user: { id: string; email: string; emailVerifiedAt: Date | null } };
 
 export async function insertSession(row: SessionRow): Promise<void> {
   await (await getDb()).insert(sessions).values(row);
@@ -17,7 +17,7 @@ export async function insertSession(row: SessionRow): Promise<void> {
 const findByTokenHash = (db: Awaited<ReturnType<typeof getDb>>) =>
   prepared(db, "session_by_token_hash", (db) =>
     db
-      .select({ session: sessions, user: { id: users.id, email: users.email } })
+      .select({ session: sessions, user: { id: users.id, email: users.email, emailVerifiedAt: users.emailVerifiedAt } })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))

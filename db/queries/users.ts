@@ -1,7 +1,9 @@
 import "server-only";
 import { and, eq, exists, inArray, ne, or } from "drizzle-orm";
 import { getDb, rowsAffected, step, writeTransaction } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
 import {
+  emailTokens,
   mailOutbox,
   passwordResetTokens,
   rateLimits,
@@ -28,7 +30,7 @@ export async function findUserById(id: string): Promise<UserRow | undefined> {
 }
 
 /** Returns false when the email is taken (the UNIQUE constraint decides, so two racing sign-ups can't both win). */
-export async function insertUser(row: UserRow): Promise<boolean> {
+export async function insertUser(row: typeof users.$inferInsert): Promise<boolean> {
   const inserted = await (await getDb()).insert(users).values(row).onConflictDoNothing().returning({ id: users.id });
   return inserted.length === 1;
 }
@@ -98,6 +100,7 @@ export interface AccountDeletionReport {
   recoveryCodeSets: number;
   recoveryCodes: number;
   passwordResetTokens: number;
+  emailTokens: number;
   mails: number;
   rateLimits: number;
   securityEvents: number;
@@ -106,7 +109,7 @@ export interface AccountDeletionReport {
 /**
  * Deletes an account and every row of it in one write transaction, or nothing: the user row (only
  * while it still has `email`, the address the deletion was confirmed for), its factors, recovery
- * codes, sessions, reset links, queued and sent mails, its security log (no foreign key: deleted
+ * codes, sessions, reset and email links, queued and sent mails, its security log (no foreign key: deleted
  * by user id, docs/security.md "Deleting an account"), and the rate-limit counters named in
  * `rateLimits` (bucket and key: keyed by the email or the id, they carry no foreign key either).
  * Each child table is emptied explicitly, so the report counts what went and nothing depends on
@@ -136,6 +139,7 @@ export async function deleteUserAccount(input: {
         recoveryCodes: rowsAffected(yield* step(tx.delete(recoveryCodes).where(inArray(recoveryCodes.setId, setsOfUser)))),
         recoveryCodeSets: rowsAffected(yield* step(tx.delete(recoveryCodeSets).where(eq(recoveryCodeSets.userId, userId)))),
         passwordResetTokens: rowsAffected(yield* step(tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId)))),
+        emailTokens: rowsAffected(yield* step(tx.delete(emailTokens).where(eq(emailTokens.userId, userId)))),
         mails: rowsAffected(yield* step(tx.delete(mailOutbox).where(eq(mailOutbox.userId, userId)))),
         rateLimits:
           input.rateLimits.length === 0
@@ -155,4 +159,41 @@ export async function deleteUserAccount(input: {
     },
     { lock: `account:${userId}` },
   );
+}
+
+/**
+ * Marks the account's address as proven, only if it is still the address the link was sent to (a
+ * link for an address the account has since left proves nothing about the current one).
+ */
+export async function markEmailVerified(userId: string, email: string, now: Date): Promise<boolean> {
+  const updated = await (await getDb())
+    .update(users)
+    .set({ emailVerifiedAt: now })
+    .where(and(eq(users.id, userId), eq(users.email, email)))
+    .returning({ id: users.id });
+  return updated.length === 1;
+}
+
+export type EmailChangeResult = { changed: true; previousEmail: string } | { changed: false; reason: "taken" | "gone" };
+
+/**
+ * Moves the account to `email`, proven by the link just spent, so it is verified at once. The
+ * UNIQUE constraint on users.email decides whether the address is free, at the moment of the write:
+ * of two accounts racing for one address exactly one gets it, and the other reads "taken".
+ */
+export async function changeUserEmail(userId: string, email: string, now: Date): Promise<EmailChangeResult> {
+  try {
+    return await writeTransaction(
+      function* (tx) {
+        const [current] = yield* step(tx.select({ email: users.email }).from(users).where(eq(users.id, userId)));
+        if (!current) return { changed: false, reason: "gone" } as const;
+        yield* step(tx.update(users).set({ email, emailVerifiedAt: now }).where(eq(users.id, userId)));
+        return { changed: true, previousEmail: current.email } as const;
+      },
+      { lock: `email-change:${userId}` },
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) return { changed: false, reason: "taken" };
+    throw error;
+  }
 }

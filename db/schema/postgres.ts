@@ -26,6 +26,7 @@ export const users = pgTable("users", {
   email: text("email").notNull().unique(),
   passwordHash: text("password_hash").notNull(),
   createdAt: createdAt(),
+  emailVerifiedAt: epochMs("email_verified_at"),
 });
 
 export const sessions = pgTable(
@@ -202,4 +203,19 @@ export const passwordResetTokens = pgTable(
     secondFactorAt: epochMs("second_factor_at"),
   },
   (t) => [index("password_reset_tokens_expires_idx").on(t.expiresAt)],
+);
+
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify", "change"] }).notNull(),
+    email: text("email").notNull(),
+    createdAt: createdAt(),
+    expiresAt: epochMs("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("email_tokens_user_purpose_idx").on(t.userId, t.purpose), index("email_tokens_expires_idx").on(t.expiresAt)],
 );

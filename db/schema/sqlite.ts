@@ -22,6 +22,11 @@ export const users = sqliteTable("users", {
   email: text("email").notNull().unique(),
   passwordHash: text("password_hash").notNull(),
   createdAt: createdAt(),
+  /**
+   * When the owner last proved they read mail at `email` (a verification or email-change link);
+   * null while unverified. Accounts older than this column start unverified: they never proved it.
+   */
+  emailVerifiedAt: integer("email_verified_at", { mode: "timestamp_ms" }),
 });
 
 export const sessions = sqliteTable(
@@ -257,4 +262,27 @@ export const passwordResetTokens = sqliteTable(
     secondFactorAt: integer("second_factor_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("password_reset_tokens_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Mailed email links in flight (lib/auth/email-links.ts): "verify" confirms the account's address,
+ * "change" moves the account to a new one. At most one per account and purpose (a newer link
+ * replaces the older one through the unique pair), stored only as the SHA-256 of the token, and
+ * spent by one conditional DELETE … RETURNING.
+ */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    /** SHA-256 of the mailed token; the token itself is never stored. */
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify", "change"] }).notNull(),
+    /** The address the link proves: the account's own ("verify") or the new one ("change"). */
+    email: text("email").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("email_tokens_user_purpose_idx").on(t.userId, t.purpose), index("email_tokens_expires_idx").on(t.expiresAt)],
 );

@@ -39,7 +39,7 @@ export async function describeAccount(user: UserRow) {
     countMailsByStatus(user.id),
   ]);
   return {
-    user: { id: user.id, email: user.email, created_at: user.createdAt.toISOString() },
+    user: { id: user.id, email: user.email, email_verified: user.emailVerifiedAt !== null, created_at: user.createdAt.toISOString() },
     available_aal: aal,
     factors: {
       totp: totp.enabled ? { enabled: true, created_at: totp.createdAt.toISOString(), last_used_at: totp.lastUsedAt?.toISOString() ?? null } : { enabled: false },

@@ -27,6 +27,8 @@ export interface Session {
   id: string;
   userId: string;
   email: string;
+  /** The owner has opened a link mailed to `email` (lib/auth/email-links.ts). */
+  emailVerified: boolean;
   amr: AmrEntry[];
   aal: Aal;
   createdAt: Date;
@@ -56,12 +58,13 @@ export function sessionCookieOptions() {
   };
 }
 
-function toSession(row: SessionRow, email: string): Session {
+function toSession(row: SessionRow, user: { email: string; emailVerifiedAt: Date | null }): Session {
   const amr = JSON.parse(row.amr) as AmrEntry[];
   return {
     id: row.id,
     userId: row.userId,
-    email,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
     amr,
     aal: computeAal(amr),
     createdAt: row.createdAt,
@@ -93,7 +96,7 @@ export async function validateSessionToken(token: string, now = new Date()): Pro
     await touchSession(row.id, now);
     row.lastSeenAt = now;
   }
-  return toSession(row, user.email);
+  return toSession(row, user);
 }
 
 /**

@@ -21,7 +21,9 @@ export type SecurityMailKind =
   | "operator_password_reset"
   | "password_changed"
   | "password_failures"
-  | "second_factor_failures";
+  | "second_factor_failures"
+  | "email_change_requested"
+  | "email_changed";
 
 export interface SecurityMailFacts {
   appName: string;
@@ -189,6 +191,24 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
       `If it wasn't you, change your password now (it is known to someone else), then at ${f.settingsUrl} sign out every session you don't recognise and check your second steps. ` +
       "Your second steps are still protecting your account: don't share a code with anyone who asks for it.",
   }),
+  // Both go to the account's previous (current, for a request) address; the new address is the
+  // requester's text and comes in its own "New address" / "Previous address" row.
+  email_change_requested: (f) => ({
+    subject: `A new email address was requested for your ${f.appName} account`,
+    summary:
+      "Someone signed in to your account asked to move it to a new email address, and a link to confirm it was sent there. " +
+      "Nothing changes unless that link is opened.",
+    advice:
+      `If this wasn't you, someone can sign in as you: sign in at ${f.settingsUrl}, change your password, ` +
+      "cancel the pending change in the Email section (Cancel change), and sign out every session you don't recognise.",
+  }),
+  email_changed: (f) => ({
+    subject: `The email address of your ${f.appName} account was changed`,
+    summary:
+      "Your account's email address was changed: the link sent to the new address was opened. " +
+      "This address no longer signs in to the account and will get no more mail about it.",
+    advice: "If this wasn't you, contact support right away: whoever did it could sign in as you, and a password reset now goes to the new address.",
+  }),
 };
 
 const WHEN = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" });
@@ -307,4 +327,52 @@ ${rows.map(([label, value]) => `<tr><th scope="row" style="text-align: left; pad
 </body></html>
 `;
   return { subject, text, html };
+}
+
+function linkMailHtml(subject: string, paragraphs: { before: string; link?: { href: string; text: string }; after: string[] }): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: system-ui, sans-serif; color: #0f172a; line-height: 1.5; max-width: 36rem;">
+<p>${escapeHtml(paragraphs.before)}</p>
+${paragraphs.link ? `<p><a href="${escapeHtml(paragraphs.link.href)}">${escapeHtml(paragraphs.link.text)}</a></p>\n` : ""}${paragraphs.after.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}
+</body></html>
+`;
+}
+
+/**
+ * The verification link for the account's address (at sign-up, and "Resend verification
+ * email"). Like the reset link it carries a secret, and is queued directly by
+ * lib/auth/email-verification.ts; the account works without it.
+ */
+export function renderEmailVerificationMail(input: { appName: string; link: string; validHours: number }): RenderedMail {
+  const subject = `Confirm your email address for ${input.appName}`;
+  const why = `Confirm that this is the address of your ${input.appName} account with this link:`;
+  const after = `It works once, for ${input.validHours} hours. Confirming lets us reach you about your account's security, for example to reset your password.`;
+  const ignore = `If you didn't create a ${input.appName} account, ignore this mail.`;
+  const text = [why, "", input.link, "", after, "", ignore, ""].join("\n");
+  return { subject, text, html: linkMailHtml(subject, { before: why, link: { href: input.link, text: "Confirm your email address" }, after: [after, ignore] }) };
+}
+
+/** The link that moves an account to a new address, sent to that new address (lib/auth/email-change.ts). */
+export function renderEmailChangeMail(input: { appName: string; link: string; validMinutes: number }): RenderedMail {
+  const subject = `Confirm the new email address of your ${input.appName} account`;
+  const why = `Someone signed in to a ${input.appName} account asked to use this address for it from now on. To confirm, open this link:`;
+  const after = `It works once, for ${input.validMinutes} minutes. Until it is opened, the account keeps its previous address.`;
+  const ignore = "If you didn't ask for this, ignore this mail: nothing changes.";
+  const text = [why, "", input.link, "", after, "", ignore, ""].join("\n");
+  return { subject, text, html: linkMailHtml(subject, { before: why, link: { href: input.link, text: "Confirm the new address" }, after: [after, ignore] }) };
+}
+
+/**
+ * Sent instead of the change link when the new address already belongs to another account: the
+ * requester sees the same answer either way, and only whoever reads this mailbox learns why no
+ * link came. No link: the address can't be taken over.
+ */
+export function renderEmailTakenMail(input: { appName: string; signInUrl: string }): RenderedMail {
+  const subject = `Confirm the new email address of your ${input.appName} account`;
+  const why = `Someone signed in to a ${input.appName} account asked to use this address for it. This address already belongs to a ${input.appName} account, so nothing was changed.`;
+  const after = `If that was you, sign in with this address instead: ${input.signInUrl}`;
+  const ignore = "If you didn't ask for this, ignore this mail: your account is unaffected.";
+  const text = [why, "", after, "", ignore, ""].join("\n");
+  return { subject, text, html: linkMailHtml(subject, { before: why, after: [after, ignore] }) };
 }

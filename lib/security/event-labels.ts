@@ -35,6 +35,11 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
   "admin.sign_in_unlocked": "An administrator unlocked sign-in after too many wrong attempts",
   "admin.password_reset_forced": "An administrator reset the password and mailed a reset link",
   "password.changed": "Password changed in security settings",
+  "email.verification_resent": "A new email verification link was sent",
+  "email.verified": "Email address verified",
+  "email.change_requested": "Email address change requested (a link was sent to the new address)",
+  "email.change_cancelled": "Pending email address change cancelled",
+  "email.changed": "Email address changed",
 };
 
 const METHOD_LABELS: Record<string, string> = {
@@ -79,6 +84,9 @@ export function describeLogEntry(
  */
 const USER_CHOSEN_NAME_LABELS: Record<string, string> = {
   key: "Key name",
+  // Typed by whoever held the session: shown as data, never as part of a sentence.
+  new_email: "New address",
+  previous_email: "Previous address",
 };
 
 /** The user-chosen names in an event's detail, as [label, value] rows, each one line of text. */

@@ -43,7 +43,16 @@ export type SecurityEventType =
   /** The operator made the password stop working and mailed a reset link. */
   | "admin.password_reset_forced"
   /** The password was changed on the settings page (privileged session); other sessions ended. */
-  | "password.changed";
+  | "password.changed"
+  /** The owner asked for a new verification link for the account's address. */
+  | "email.verification_resent"
+  /** A verification link was opened: the account's address is proven. */
+  | "email.verified"
+  /** A change to a new address was asked for (detail `new_email`); the link went to that address. */
+  | "email.change_requested"
+  | "email.change_cancelled"
+  /** The change link was opened: the account's address is now the new one (detail `previous_email`). */
+  | "email.changed";
 
 export type SecurityEventDetail = Record<string, string | number | boolean | null>;
 

@@ -38,6 +38,8 @@ type Rule = {
   implies?: Record<string, string>;
   when?: (event: RecordedSecurityEvent) => Promise<boolean> | boolean;
   throttle?: boolean;
+  /** Another address than the account's current one (the address an email change left). */
+  to?: (event: RecordedSecurityEvent) => string | undefined;
 };
 
 export const NOTIFICATIONS: Partial<Record<SecurityEventType, Rule>> = {
@@ -64,6 +66,10 @@ export const NOTIFICATIONS: Partial<Record<SecurityEventType, Rule>> = {
   "signin.failures_alert": { kind: "password_failures" },
   "second_factor.failures_alert": { kind: "second_factor_failures" },
   "password.changed": { kind: "password_changed", implies: { via: "settings" } },
+  // Recorded before the change: the account's address is still the old one, which must hear of it.
+  "email.change_requested": { kind: "email_change_requested" },
+  // Recorded after it: the confirmation goes to the address the account just left.
+  "email.changed": { kind: "email_changed", to: (e) => (typeof e.detail.previous_email === "string" ? e.detail.previous_email : undefined) },
 };
 
 /**
@@ -90,7 +96,7 @@ export async function notifySecurityEvent(event: RecordedSecurityEvent): Promise
     // A throttled alert is queued only if none of its kind was queued within the interval, decided
     // atomically, so concurrent requests raising it send one mail, not several.
     const since = rule.throttle ? new Date(event.createdAt.getTime() - ALERT_MAIL_INTERVAL_SECONDS * 1000) : undefined;
-    const queued = await enqueueMail({ userId: user.id, kind: rule.kind, to: user.email, ...mail }, new Date(), { unlessQueuedSince: since });
+    const queued = await enqueueMail({ userId: user.id, kind: rule.kind, to: rule.to?.(event) ?? user.email, ...mail }, new Date(), { unlessQueuedSince: since });
     if (queued) kickMailDelivery();
   } catch (error) {
     console.error(`[notifications] no mail queued for security event ${event.id} (${event.type}): ${error instanceof Error ? error.message : String(error)}`);

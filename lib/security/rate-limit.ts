@@ -54,6 +54,16 @@ export const RATE_LIMITS = {
   passwordResetIp: { kind: "window", freeAttempts: 20, baseLockSeconds: 10 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
   /** Failed second-factor attempts from one client address, across accounts. */
   secondFactorIp: { kind: "window", freeAttempts: 20, baseLockSeconds: 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
+  /**
+   * "Resend verification email", per account: 3 an hour. Each one mails the account's own address
+   * and replaces the previous link, so more would only fill the owner's inbox. Counted as requests.
+   */
+  emailVerificationAccount: { kind: "window", freeAttempts: 3, baseLockSeconds: 10 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
+  /**
+   * "Change email", per account: 5 an hour. Each one mails an address the user typed (and the old
+   * one), so this bounds what a hijacked privileged session can send to strangers' inboxes.
+   */
+  emailChangeAccount: { kind: "window", freeAttempts: 5, baseLockSeconds: 10 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
 } satisfies Record<string, WindowPolicy | ConsecutivePolicy>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -208,5 +218,17 @@ export function accountRateLimitKeys(user: { id: string; email: string }): Array
     ["signInAccount", user.email],
     ["secondFactorAccount", user.id],
     ["passwordResetAddress", user.email],
+    ["emailVerificationAccount", user.id],
+    ["emailChangeAccount", user.id],
   ];
+}
+
+/** A "Resend verification email": per account (the only address it mails is the account's own). */
+export function spendVerificationResend(userId: string, now = new Date()): Promise<AttemptsResult> {
+  return spendAttempts([["emailVerificationAccount", userId]], now);
+}
+
+/** A "Change email" request: per account, spent before any mail is rendered. */
+export function spendEmailChangeRequest(userId: string, now = new Date()): Promise<AttemptsResult> {
+  return spendAttempts([["emailChangeAccount", userId]], now);
 }

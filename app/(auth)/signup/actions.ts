@@ -5,6 +5,7 @@ import { z } from "zod";
 import { insertUser } from "@/db/queries/users";
 import { emailSchema } from "@/lib/auth/credentials";
 import { BusyError } from "@/lib/auth/concurrency";
+import { sendVerificationEmail } from "@/lib/auth/email-address";
 import { completeFirstFactor } from "@/lib/auth/first-factor";
 import { hashPassword } from "@/lib/auth/password";
 import { checkNewPassword, PASSWORD_MAX_LENGTH } from "@/lib/auth/password-policy";
@@ -57,6 +58,8 @@ export async function signUpAction(_previous: FormState, input: FormData): Promi
     return { errors: { email: ["An account with this email already exists. Sign in instead."] }, values: { email } };
   }
   await recordSecurityEvent(userId, "account.created", client);
+  // The account works at once; the link only proves the address (settings says so until then).
+  await sendVerificationEmail({ id: userId, email });
   await completeFirstFactor(userId, { method: "password" }, "sign_in", client);
   redirect("/");
 }

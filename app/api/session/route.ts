@@ -23,7 +23,7 @@ export async function GET() {
   const s = access.session;
   return NextResponse.json(
     {
-      user: { id: s.userId, email: s.email },
+      user: { id: s.userId, email: s.email, email_verified: s.emailVerified },
       session: {
         id: s.id,
         aal: s.aal,

@@ -9,6 +9,7 @@ const SENDERS = [
   "app/settings/security/webauthn-actions.ts",
   "app/actions/recovery-codes-messages.ts",
   "app/settings/security/password-actions.ts",
+  "app/settings/security/email-actions.ts",
 ];
 const sentIds = new Set(
   SENDERS.flatMap((file) => {

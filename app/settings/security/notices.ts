@@ -24,6 +24,11 @@ export const NOTICES = {
   "session-current": { text: "To end this session, use Sign out.", tone: "info" },
   "others-revoked": { text: "All other sessions were signed out.", tone: "success" },
   "password-changed": { text: "Password changed. Every other session was signed out, and any password reset link stopped working.", tone: "success" },
+  "verification-sent": { text: "We've sent a new verification link to your address. It works for 24 hours; earlier links no longer work.", tone: "success" },
+  "email-already-verified": { text: "Your email address is already verified.", tone: "info" },
+  "email-change-sent": { text: "Check the inbox of the new address and open the link we sent there within an hour. Until then your account keeps its current address.", tone: "success" },
+  "email-change-cancelled": { text: "The email change was cancelled. The link sent to the new address no longer works.", tone: "info" },
+  "email-change-missing": { text: "There was no pending email change to cancel.", tone: "info" },
 } as const satisfies Record<string, SettingsNotice>;
 
 export type SettingsNoticeId = keyof typeof NOTICES;

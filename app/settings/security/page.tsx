@@ -13,6 +13,7 @@ import { recentSecurityEvents } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { SECOND_FACTOR_CHANGES, settingsNotice } from "./notices";
+import { EmailSection } from "./email-section";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
 import { SecurityLogList } from "@/components/security-log/list";
 import { AddSecurityKeyForm, RemoveSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
@@ -53,6 +54,8 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
       ) : null}
 
       <div className="mt-2 space-y-6">
+        <EmailSection userId={session.userId} />
+
         <Section id="totp" title="Authenticator app"
           description="Codes from an app on your phone, asked for after your password.">
           {totp.enabled ? (
