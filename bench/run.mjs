@@ -13,7 +13,7 @@
 //                            two servers behind nginx, side by side (no peer unless BENCH_PEER=1);
 //                            DATABASE_POOL_SIZE (default 10) is each server's pool
 import { cpus, availableParallelism, tmpdir } from "node:os";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { capture, cpuSeconds, MemoryProbe, request, run, sleep } from "./lib/util.mjs";
@@ -123,10 +123,13 @@ async function shutdown() {
   for (const s of systems) await s.stop().catch(() => {});
   for (const stop of stops.splice(0)) await stop().catch(() => {});
 }
-process.on("SIGINT", async () => {
-  await shutdown();
-  process.exit(130);
-});
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
+  // A stopped run (Ctrl-C, `timeout`) still stops its servers, nginx and the PostgreSQL cluster.
+  process.on(signal, async () => {
+    await shutdown();
+    process.exit(code);
+  });
+}
 
 /**
  * One autocannon run. Reusable entries (sessions, password accounts) go round-robin for `seconds`;
@@ -232,9 +235,67 @@ async function preflight(system, name) {
   return null;
 }
 
+/**
+ * One request of each scenario, alone, with PostgreSQL logging every statement (log_statement=all
+ * for the cluster, after the measurements): how many statements and transactions it costs, each a
+ * round trip to the server where SQLite makes an in-process call. after() work (security events
+ * written once the response is sent) counts too: the log is read once it has stopped growing.
+ */
+async function countStatements(system) {
+  const { default: pg } = await import("pg");
+  const admin = new pg.Client({ connectionString: cluster.url });
+  await admin.connect();
+  const setting = async (name, value) => {
+    await admin.query(`ALTER SYSTEM SET ${name} = '${value}'`);
+    await admin.query("SELECT pg_reload_conf()");
+  };
+  const logFile = path.join(cluster.dir, "server.log");
+  const size = () => statSync(logFile).size;
+  const settled = async () => {
+    let last = -1;
+    for (let stable = 0, i = 0; stable < 5 && i < 100; i++) {
+      const now = size();
+      stable = now === last ? stable + 1 : 0;
+      last = now;
+      await sleep(100);
+    }
+  };
+  const database = new URL(cluster.url).pathname.slice(1);
+  const counts = [];
+  try {
+    await setting("log_line_prefix", "%d %a ");
+    await setting("log_statement", "all");
+    for (const name of SCENARIOS.filter((n) => n !== "mixed")) {
+      const scenario = system.scenarios[name];
+      const pool = await scenario.seed(scenario.reusable ? 8 : 3);
+      if (!Array.isArray(pool)) continue;
+      await settled();
+      const from = size();
+      const r = await request(system.port, scenario.build(pool[0]));
+      const problem = scenario.validate(r.status, r.headers, r.body);
+      await settled();
+      const text = readFileSync(logFile, "utf8").slice(from); // ASCII up to here: offsets are bytes
+      const mine = text.split("\n").filter((line) => line.startsWith(`${database} twofold `));
+      const sent = mine.filter((line) => /LOG: {2}(statement|execute [^:]*): /.test(line));
+      const begins = sent.filter((line) => /: (begin|BEGIN)\s*$/.test(line));
+      // The statements themselves (their start) go to latest.json, to see which ones a step sends.
+      const texts = sent.map((line) => line.replace(/^.*?LOG: {2}(statement|execute [^:]*): /, "").slice(0, 100));
+      counts.push({ scenario: name, statements: sent.length, transactions: begins.length, problem, texts });
+      log(`${name.padEnd(8)} one request on ${system.name}: ${sent.length} statements, ${begins.length} transactions${problem ? ` (request failed: ${problem})` : ""}`);
+    }
+  } finally {
+    await setting("log_statement", "none").catch(() => {});
+    await admin.end();
+  }
+  return counts;
+}
+
 const results = [];
 let mixed = [];
 let postgres = null;
+let cluster = null;
+/** BENCH_DB=postgres: the statements one request of each scenario sends to PostgreSQL. */
+let statements = [];
 /** Width of the system names in the log lines. */
 let W = 11;
 try {
@@ -242,7 +303,7 @@ try {
   if (POSTGRES) {
     // One throwaway cluster, a fresh database per system; both systems' servers run against it.
     const { startPostgres } = await import("../scripts/postgres.mjs");
-    const cluster = await startPostgres({ database: "twofold_bench_one" });
+    cluster = await startPostgres({ database: "twofold_bench_one" });
     stops.push(() => cluster.stop());
     const { default: pg } = await import("pg");
     const admin = new pg.Client({ connectionString: cluster.url });
@@ -311,6 +372,7 @@ try {
       log(`mixed    ${s.name.padEnd(W)} session p99 alone ${alone.p99} ms, during sign-ins ${during.p99} ms (×${(during.p99 / alone.p99).toFixed(1)}); sign-ins ${signins.rps.toFixed(1)}/s; errors ${alone.errors + during.errors + signins.errors}`);
     }
   }
+  if (POSTGRES) statements = await countStatements(systems.find((s) => s.name === "Twofold PG ×1"));
 } finally {
   await shutdown();
 }
@@ -416,6 +478,20 @@ if (mixed.length) {
     );
   }
 }
+if (statements.length) {
+  lines.push("", "## Statements per request on PostgreSQL (one request alone, log_statement=all)", "");
+  lines.push("| scenario | statements (round trips) | of which BEGIN (write transactions) | app + PG CPU per request over SQLite's, at ${LEVELS[0]} connection(s) (÷ statements) |");
+  lines.push("| --- | ---: | ---: | --- |");
+  for (const c of statements) {
+    const row = results.find((r) => r.scenario === c.scenario && r.connections === LEVELS[0]);
+    const base = row?.by[T];
+    const one = row?.by["Twofold PG ×1"];
+    const extra = base && one ? one.cpuMsPerRequest + (one.otherCpuMsPerRequest?.postgres ?? 0) - base.cpuMsPerRequest : null;
+    lines.push(
+      `| ${TITLES[c.scenario]} | ${c.statements}${c.problem ? " (failed)" : ""} | ${c.transactions} | ${extra === null ? "–" : `${extra >= 0 ? "+" : ""}${fmt(extra, 2)} ms${c.statements && extra > 0 ? ` (${fmt((1000 * extra) / c.statements)} µs per statement)` : ""}`} |`,
+    );
+  }
+}
 lines.push("", "## Against the physical limit: the password hash", "");
 lines.push(
   `- Twofold: one ${micro.twofold.password.algorithm} verification = ${bound.twofold.hashMs.toFixed(1)} ms of one core → bound ${cores} cores ÷ ${bound.twofold.hashMs.toFixed(1)} ms = **${fmt(bound.twofold.machine)} sign-ins/s**; with the app's ${hashSlots} hashing slot(s) (cores − 1, PASSWORD_HASH_CONCURRENCY) **${fmt(bound.twofold.app)}/s**. Measured: **${fmt(bound.twofold.measured, 1)}/s** (${fmt((100 * bound.twofold.measured) / bound.twofold.app)}% of the app's bound, ${fmt((100 * bound.twofold.measured) / bound.twofold.machine)}% of the machine's).`,
@@ -455,7 +531,7 @@ const markdown = lines.join("\n") + "\n";
 console.log("\n" + markdown);
 mkdirSync(path.join(benchDir, "results"), { recursive: true });
 writeFileSync(path.join(benchDir, "results", "latest.md"), markdown);
-writeFileSync(path.join(benchDir, "results", "latest.json"), JSON.stringify({ machine, micro, bound, results, mixed }, null, 2) + "\n");
+writeFileSync(path.join(benchDir, "results", "latest.json"), JSON.stringify({ machine, micro, bound, results, mixed, ...(POSTGRES ? { statements } : {}) }, null, 2) + "\n");
 log(`wrote bench/results/latest.md and latest.json`);
 rmSync(workDir, { recursive: true, force: true });
 const failed = results.some((r) => Object.values(r.by).some((m) => m.errors)) || mixed.some((m) => m.alone.errors + m.during.errors + m.signins.errors);

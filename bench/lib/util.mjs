@@ -117,14 +117,18 @@ const CLK_TCK = Number(capture("getconf", ["CLK_TCK"]).trim()) || 100;
 /** Every process of the trees of `pids` (one pid or several). */
 const processTrees = (pids) => [...new Set([].concat(pids).flatMap(processTree))];
 
-/** CPU seconds (user + system, all threads) the process tree(s) of `pid` (one or several) used so far. */
+/**
+ * CPU seconds (user + system, all threads) the process tree(s) of `pid` (one or several) used so
+ * far, with what their exited children used (cutime + cstime): PostgreSQL ends a backend when the
+ * app's pool drops an idle connection, and its CPU must not vanish from the count.
+ */
 export function cpuSeconds(pid) {
   let ticks = 0;
   for (const p of processTrees(pid)) {
     try {
       const stat = readFileSync(`/proc/${p}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // gone
     }
