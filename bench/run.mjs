@@ -480,7 +480,7 @@ if (mixed.length) {
 }
 if (statements.length) {
   lines.push("", "## Statements per request on PostgreSQL (one request alone, log_statement=all)", "");
-  lines.push("| scenario | statements (round trips) | of which BEGIN (write transactions) | app + PG CPU per request over SQLite's, at ${LEVELS[0]} connection(s) (÷ statements) |");
+  lines.push(`| scenario | statements (round trips) | of which BEGIN (write transactions) | app + PG CPU per request over SQLite's, at ${LEVELS[0]} connection(s) (÷ statements) |`);
   lines.push("| --- | ---: | ---: | --- |");
   for (const c of statements) {
     const row = results.find((r) => r.scenario === c.scenario && r.connections === LEVELS[0]);
