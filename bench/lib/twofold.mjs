@@ -1,39 +1,61 @@
-// Twofold under test: the production build (server.mjs, as `npm start`) on a fresh SQLite file, driven exactly as
-// a browser without JavaScript drives it (multipart posts of the server-action forms).
+// Twofold under test: the production build (server.mjs, as `npm start`) on a fresh database, driven
+// exactly as a browser without JavaScript drives it (multipart posts of the server-action forms).
+// By default one server on a SQLite file; with `databaseUrl`, `servers` app servers on that
+// PostgreSQL database, behind nginx (scripts/load-balancer.mjs) when there are several.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { startLoadBalancer } from "../../scripts/load-balancer.mjs";
 import { TwofoldSeeder } from "../twofold/seed.mjs";
 import {
   BOUNDARY, addressSequence, base32Decode, freePort, hiddenFields, multipart, request, setCookies,
   startProcess, stopProcess, totp, waitForHttp,
 } from "./util.mjs";
 
-export async function startTwofold({ appDir, workDir, password }) {
-  const port = await freePort();
+export async function startTwofold({ appDir, workDir, password, name = "Twofold", databaseUrl, servers = 1, poolSize }) {
+  const balanced = servers > 1;
+  const appPorts = [];
+  for (let i = 0; i < servers; i++) appPorts.push(await freePort());
+  // The port the bench talks to: nginx's when it balances, else the one server's.
+  const port = balanced ? await freePort() : appPorts[0];
   const origin = `http://localhost:${port}`;
   const authSecret = randomBytes(32).toString("hex");
-  const databasePath = path.join(workDir, "twofold.db");
-  const seeder = new TwofoldSeeder({ appDir, databasePath, authSecret, password });
-  await seeder.open(); // creates and migrates the file the server will use
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  const databasePath = path.join(workDir, `${slug}.db`);
+  const seeder = new TwofoldSeeder({ appDir, databasePath, databaseUrl, authSecret, password });
+  await seeder.open(); // creates and migrates the database the servers will use
 
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", shows where a scenario's CPU goes.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const server = path.join(appDir, "server.mjs");
-  const child = startProcess(process.execPath, [...nodeArgs, server, "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: appDir,
-    logFile: path.join(workDir, "twofold-server.log"),
-    env: {
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_PATH: databasePath,
-      AUTH_SECRET: authSecret,
-      APP_ORIGIN: origin,
-      OUTBOX_DIR: path.join(workDir, "outbox"),
-      // The bench plays the one trusted proxy: each request carries its client's own address.
-      TRUSTED_PROXY_HOPS: "1",
-    },
-  });
-  await waitForHttp(port, "/login", child);
+  const children = appPorts.map((appPort, i) =>
+    startProcess(process.execPath, [...nodeArgs, server, "-p", String(appPort), "-H", "127.0.0.1"], {
+      cwd: appDir,
+      logFile: path.join(workDir, `${slug}-server${servers > 1 ? `-${i + 1}` : ""}.log`),
+      env: {
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl, ...(poolSize ? { DATABASE_POOL_SIZE: String(poolSize) } : {}) } : { DATABASE_PATH: databasePath }),
+        // Every server of a deployment shares the secret: a session made by one is valid on the other.
+        AUTH_SECRET: authSecret,
+        APP_ORIGIN: origin,
+        OUTBOX_DIR: path.join(workDir, slug === "twofold" ? "outbox" : `${slug}-outbox`),
+        // The bench plays the one trusted proxy: each request carries its client's own address.
+        // nginx appends the bench's address after it: one more hop to skip.
+        TRUSTED_PROXY_HOPS: balanced ? "2" : "1",
+      },
+    }),
+  );
+  for (const [i, child] of children.entries()) await waitForHttp(appPorts[i], "/login", child);
+  let balancer;
+  const otherCpu = {};
+  if (balanced) {
+    balancer = await startLoadBalancer({ port, upstreams: appPorts.map((p) => `http://127.0.0.1:${p}`) });
+    // The master's pid; its worker is a child, so the CPU count of its tree covers both.
+    otherCpu.nginx = Number(readFileSync(path.join(balancer.dir, "nginx.pid"), "utf8").trim());
+    await waitForHttp(port, "/login", children[0]);
+  }
+  const child = children[0];
 
   const nextIp = addressSequence();
   // Connections go to 127.0.0.1; Host and Origin are the origin users see (APP_ORIGIN), as a
@@ -68,7 +90,7 @@ export async function startTwofold({ appDir, workDir, password }) {
     },
     totp: {
       seed: async (n) => {
-        const entries = seeder.totpPending(n);
+        const entries = await seeder.totpPending(n);
         totpForm ??= await formFields("/login/2fa", entries.pop().token, 'name="code"');
         if (totpForm.error) throw new Error(`Twofold: ${totpForm.error}`);
         return entries;
@@ -82,7 +104,7 @@ export async function startTwofold({ appDir, workDir, password }) {
     },
     recovery: {
       seed: async (n) => {
-        const entries = seeder.recoveryPending(n);
+        const entries = await seeder.recoveryPending(n);
         if (!entries) return { unavailable: "this build has no recovery-code tables" };
         recoveryForm ??= await formFields("/login/2fa?method=lookup_secret", entries.pop().token, 'name="code"');
         if (recoveryForm.error) return { unavailable: recoveryForm.error };
@@ -118,17 +140,22 @@ export async function startTwofold({ appDir, workDir, password }) {
   };
 
   return {
-    name: "Twofold",
+    name,
     port,
     pid: child.pid,
+    // The app servers (memory and CPU are summed over them) and, by role, other processes whose
+    // CPU a request costs (nginx here; run.mjs adds the PostgreSQL cluster).
+    pids: children.map((c) => c.pid),
+    otherCpu,
     scenarios,
     // For small one-off measurements (bench/throttled-timing.mjs).
     seed: seeder,
     headers: { base, post },
-    log: () => child.log(),
+    log: () => children.map((c) => c.log()).join("\n"),
     async stop() {
-      await stopProcess(child);
-      seeder.close();
+      await balancer?.stop();
+      for (const c of children) await stopProcess(c);
+      await seeder.close();
     },
   };
 }

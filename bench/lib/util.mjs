@@ -114,14 +114,21 @@ function statusField(pid, field) {
 
 const CLK_TCK = Number(capture("getconf", ["CLK_TCK"]).trim()) || 100;
 
-/** CPU seconds (user + system, all threads) the process tree has used so far. */
+/** Every process of the trees of `pids` (one pid or several). */
+const processTrees = (pids) => [...new Set([].concat(pids).flatMap(processTree))];
+
+/**
+ * CPU seconds (user + system, all threads) the process tree(s) of `pid` (one or several) used so
+ * far, with what their exited children used (cutime + cstime): PostgreSQL ends a backend when the
+ * app's pool drops an idle connection, and its CPU must not vanish from the count.
+ */
 export function cpuSeconds(pid) {
   let ticks = 0;
-  for (const p of processTree(pid)) {
+  for (const p of processTrees(pid)) {
     try {
       const stat = readFileSync(`/proc/${p}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // gone
     }
@@ -130,7 +137,7 @@ export function cpuSeconds(pid) {
 }
 
 /**
- * Peak resident memory of the server tree during one measurement: the kernel's high-water mark
+ * Peak resident memory of the server tree(s) (one pid or several, summed) during one measurement: the kernel's high-water mark
  * (VmHWM) is reset before (clear_refs 5) and read after; a 50 ms RSS poll backs it up where the
  * reset isn't allowed.
  */
@@ -140,7 +147,7 @@ export class MemoryProbe {
   }
   start() {
     this.canReset = true;
-    for (const p of processTree(this.pid)) {
+    for (const p of processTrees(this.pid)) {
       try {
         writeFileSync(`/proc/${p}/clear_refs`, "5");
       } catch {
@@ -149,7 +156,7 @@ export class MemoryProbe {
     }
     this.polled = 0;
     const poll = () => {
-      const rss = processTree(this.pid).reduce((sum, p) => sum + statusField(p, "VmRSS"), 0);
+      const rss = processTrees(this.pid).reduce((sum, p) => sum + statusField(p, "VmRSS"), 0);
       this.polled = Math.max(this.polled, rss);
     };
     poll();
@@ -157,11 +164,11 @@ export class MemoryProbe {
   }
   stop() {
     clearInterval(this.timer);
-    const hwm = processTree(this.pid).reduce((sum, p) => sum + statusField(p, "VmHWM"), 0);
+    const hwm = processTrees(this.pid).reduce((sum, p) => sum + statusField(p, "VmHWM"), 0);
     return this.canReset ? Math.max(hwm, this.polled) : this.polled;
   }
   rss() {
-    return processTree(this.pid).reduce((sum, p) => sum + statusField(p, "VmRSS"), 0);
+    return processTrees(this.pid).reduce((sum, p) => sum + statusField(p, "VmRSS"), 0);
   }
 }
 
