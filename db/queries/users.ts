@@ -1,7 +1,7 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, isNull, notExists } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { users } from "@/db/schema";
+import { totpCredentials, users, webauthnCredentials } from "@/db/schema";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -16,7 +16,9 @@ export async function findUserById(id: string): Promise<UserRow | undefined> {
 }
 
 /** Returns false when the email is taken (the UNIQUE constraint decides, so two racing sign-ups can't both win). */
-export async function insertUser(row: UserRow): Promise<boolean> {
+export type NewUserRow = typeof users.$inferInsert;
+
+export async function insertUser(row: NewUserRow): Promise<boolean> {
   const inserted = await (await getDb()).insert(users).values(row).onConflictDoNothing().returning({ id: users.id });
   return inserted.length === 1;
 }
@@ -32,4 +34,30 @@ export async function updatePasswordHashIfUnchanged(userId: string, oldHash: str
     .where(and(eq(users.id, userId), eq(users.passwordHash, oldHash)))
     .returning({ id: users.id });
   return updated.length === 1;
+}
+
+/**
+ * While REQUIRE_SECOND_FACTOR is on: the first time the policy applied to the account (its sign-up
+ * or its first sign-in since), set once. Returns the value now stored.
+ */
+export async function markSecondFactorRequired(userId: string, since: Date): Promise<Date | null> {
+  const db = await getDb();
+  await db.update(users).set({ secondFactorRequiredSince: since }).where(and(eq(users.id, userId), isNull(users.secondFactorRequiredSince)));
+  const [row] = await db.select({ since: users.secondFactorRequiredSince }).from(users).where(eq(users.id, userId));
+  return row?.since ?? null;
+}
+
+/** Accounts with neither an authenticator app nor a WebAuthn credential (recovery codes alone don't count), oldest first. */
+export async function listUsersWithoutSecondFactor(): Promise<UserRow[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(users)
+    .where(
+      and(
+        notExists(db.select({ id: totpCredentials.id }).from(totpCredentials).where(eq(totpCredentials.userId, users.id))),
+        notExists(db.select({ id: webauthnCredentials.id }).from(webauthnCredentials).where(eq(webauthnCredentials.userId, users.id))),
+      ),
+    )
+    .orderBy(asc(users.createdAt), asc(users.email));
 }

@@ -78,6 +78,7 @@ export function describeLogEntry(
  */
 const USER_CHOSEN_NAME_LABELS: Record<string, string> = {
   key: "Key name",
+  app: "App name",
 };
 
 /** The user-chosen names in an event's detail, as [label, value] rows, each one line of text. */

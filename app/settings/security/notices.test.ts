@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { NOTICES, SECOND_FACTOR_CHANGES, settingsNotice } from "./notices";
 
 // The files that redirect to /settings/security?notice=…: every id they can send.
-const SENDERS = ["app/settings/security/actions.ts", "app/settings/security/webauthn-actions.ts", "app/actions/recovery-codes-messages.ts"];
+const SENDERS = ["app/settings/security/actions.ts", "app/settings/security/webauthn-actions.ts", "app/settings/security/remove/actions.ts", "app/settings/security/remove/page.tsx", "app/actions/recovery-codes-messages.ts"];
 const sentIds = new Set(
   SENDERS.flatMap((file) => {
     const source = readFileSync(path.resolve(file), "utf8");

@@ -8,33 +8,35 @@ import { Time } from "@/components/ui/time";
 import { listWebAuthnCredentials } from "@/db/queries/webauthn";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { listActiveSessions } from "@/lib/auth/session";
-import { getTotpStatus } from "@/lib/mfa/totp";
+import { getConfig } from "@/lib/config";
+import { listTotpApps } from "@/lib/mfa/totp";
 import { recentSecurityEvents } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { SECOND_FACTOR_CHANGES, settingsNotice } from "./notices";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
 import { SecurityLogList } from "@/components/security-log/list";
-import { AddSecurityKeyForm, RemoveSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
-import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
+import { AuthenticatorAppsSection } from "./authenticator-apps-section";
+import { RemoveFactorButton } from "./remove-factor-button";
+import { AddSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 
 export const metadata = { title: "Security settings" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function SecuritySettingsPage({ searchParams }: { searchParams: SearchParams }) {
-  const { session, availableAal } = await requirePrivileged("/settings/security");
+  const { session, availableAal, secondFactorPolicy } = await requirePrivileged("/settings/security");
   const params = await searchParams;
   const notice = settingsNotice(params.notice);
-  const [totp, keys, sessions, events] = await Promise.all([
-    getTotpStatus(session.userId),
+  const [totpApps, keys, sessions, events] = await Promise.all([
+    listTotpApps(session.userId),
     listWebAuthnCredentials(session.userId),
     listActiveSessions(session.userId),
     recentSecurityEvents(session.userId, 5),
   ]);
 
   return (
-    <AppShell email={session.email} signOut={signOutAction}>
+    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}>
       <h1 className="text-2xl font-semibold tracking-tight">Security settings</h1>
       <p className="mt-1 text-sm text-slate-600">Manage how you sign in and where you are signed in.</p>
       <div className="mt-4"><FormAlert message={notice?.text} tone={notice?.tone ?? "info"} /></div>
@@ -51,20 +53,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
       ) : null}
 
       <div className="mt-2 space-y-6">
-        <Section id="totp" title="Authenticator app"
-          description="Codes from an app on your phone, asked for after your password.">
-          {totp.enabled ? (
-            <div className="flex flex-wrap items-center justify-between gap-3">
-              <p className="text-sm text-slate-700">
-                <span className="font-medium text-emerald-700">On</span> · added <Time value={totp.createdAt} />
-                {totp.lastUsedAt ? <> · last used <Time value={totp.lastUsedAt} /></> : null}
-              </p>
-              <RemoveTotpForm />
-            </div>
-          ) : (
-            <TotpEnrolForm />
-          )}
-        </Section>
+        <AuthenticatorAppsSection apps={totpApps} appName={getConfig().APP_NAME} email={session.email} />
 
         <Section id="keys" title="Security keys"
           description="Hardware keys, or this device's fingerprint or face unlock. Keys that support it also work as passkeys: sign in without a password.">
@@ -82,17 +71,18 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
                     </p>
                     <div className="mt-1"><RenameSecurityKeyForm id={key.id} name={key.name} /></div>
                   </div>
-                  <RemoveSecurityKeyForm id={key.id} name={key.name} />
+                  <RemoveFactorButton factor="webauthn" id={key.id} name={key.name} />
                 </li>
               ))}
             </ul>
           ) : null}
-          <AddSecurityKeyForm />
+          <AddSecurityKeyForm appName={getConfig().APP_NAME} email={session.email} />
         </Section>
 
-        <RecoveryCodesPanel userId={session.userId} email={session.email} availableAal={availableAal}
-          emphasise={params.notice === "totp-enabled"} />
+        <RecoveryCodesPanel userId={session.userId} email={session.email} availableAal={availableAal} />
 
+        {/* Past the REQUIRE_SECOND_FACTOR deadline: only the factor sections until it is met. */}
+        {secondFactorPolicy?.enforced ? null : (<>
         <Section id="sessions" title="Sessions" description="Browsers and devices signed in to your account.">
           <ul className="divide-y divide-slate-200">
             {sessions.map((s) => (
@@ -129,6 +119,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
             <a href="/settings/security/log/export" download className="text-brand-700 underline underline-offset-4">Download your security log (JSON)</a>
           </p>
         </Section>
+        </>)}
       </div>
     </AppShell>
   );
