@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { deleteOtherUserSessions, deleteUserSession } from "@/db/queries/sessions";
 import { requirePrivileged } from "@/lib/auth/guards";
-import { recordAuthenticationStep } from "@/lib/auth/session";
+import { listActiveSessions, recordAuthenticationStep } from "@/lib/auth/session";
 import { offerRecoveryCodes } from "@/app/actions/first-recovery-codes";
 import type { PendingRecoveryCodes } from "@/lib/mfa/recovery-codes";
 import {
@@ -31,7 +31,7 @@ const SETTINGS = "/settings/security";
 export interface TotpEnrolmentState extends FormState {
   enrolment?: TotpEnrolment;
   /** The app just added, when a fresh set of recovery codes is offered inline (no confirmed set yet). */
-  added?: { name: string; recoveryCodes: PendingRecoveryCodes };
+  added?: { name: string; recoveryCodes: PendingRecoveryCodes; otherSessions: number };
 }
 
 const startSchema = z.object({ name: totpAppNameSchema });
@@ -75,7 +75,7 @@ export async function enrolTotpAction(_previous: TotpEnrolmentState, input: Form
   if (!recoveryCodes) redirect(`${SETTINGS}?notice=totp-enabled`);
   // The codes are shown where the app was set up; the rest of the page (the app list) re-renders.
   revalidatePath(SETTINGS);
-  return { added: { name: outcome.name, recoveryCodes } };
+  return { added: { name: outcome.name, recoveryCodes, otherSessions: (await listActiveSessions(session.userId)).length - 1 } };
 }
 
 const sessionIdSchema = z.object({ session_id: z.string().min(1).max(64) });

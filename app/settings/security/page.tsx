@@ -17,6 +17,7 @@ import { SECOND_FACTOR_CHANGES, settingsNotice } from "./notices";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
 import { SecurityLogList } from "@/components/security-log/list";
 import { AuthenticatorAppsSection } from "./authenticator-apps-section";
+import { OtherSessionsOffer } from "./other-sessions-offer";
 import { RemoveFactorButton } from "./remove-factor-button";
 import { AddSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 
@@ -40,17 +41,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
       <h1 className="text-2xl font-semibold tracking-tight">Security settings</h1>
       <p className="mt-1 text-sm text-slate-600">Manage how you sign in and where you are signed in.</p>
       <div className="mt-4"><FormAlert message={notice?.text} tone={notice?.tone ?? "info"} /></div>
-      {typeof params.notice === "string" && SECOND_FACTOR_CHANGES.has(params.notice) && sessions.length > 1 ? (
-        <div role="group" aria-label="Other sessions" className="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          <p>
-            Your account is also signed in {sessions.length === 2 ? "in 1 other session" : `in ${sessions.length - 1} other sessions`}.
-            If a device may be lost or in someone else&apos;s hands, sign them out.
-          </p>
-          <form action={revokeOtherSessionsAction}>
-            <SubmitButton variant="secondary">Sign out other sessions</SubmitButton>
-          </form>
-        </div>
-      ) : null}
+      {typeof params.notice === "string" && SECOND_FACTOR_CHANGES.has(params.notice) ? <OtherSessionsOffer others={sessions.length - 1} /> : null}
 
       <div className="mt-2 space-y-6">
         <AuthenticatorAppsSection apps={totpApps} appName={getConfig().APP_NAME} email={session.email} />

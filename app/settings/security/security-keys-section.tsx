@@ -16,6 +16,7 @@ import {
   type FinishRegistrationState,
 } from "./webauthn-actions";
 import { FirstRecoveryCodes } from "./first-recovery-codes";
+import { OtherSessionsOffer } from "./other-sessions-offer";
 
 /**
  * Naming and registering a key. The form's own action only answers "needs JavaScript": with
@@ -57,6 +58,7 @@ export function AddSecurityKeyForm({ appName, email }: { appName: string; email:
       {state.recoveryCodes ? (
         <div className="space-y-4">
           <FormAlert tone="success" message="Security key added. You can use it to sign in." />
+          <OtherSessionsOffer others={state.otherSessions ?? 0} />
           <FirstRecoveryCodes pending={state.recoveryCodes} appName={appName} email={email} />
         </div>
       ) : null}

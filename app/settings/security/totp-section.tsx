@@ -7,6 +7,7 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
 import { enrolTotpAction, type TotpEnrolmentState } from "./actions";
 import { FirstRecoveryCodes } from "./first-recovery-codes";
+import { OtherSessionsOffer } from "./other-sessions-offer";
 
 /**
  * Setting up an authenticator app: App name → QR code and setup key → Authentication code. Adding
@@ -28,6 +29,7 @@ export function TotpEnrolForm({ defaultName, another, appName, email }: {
         {state.added ? (
           <div className="space-y-4">
             <FormAlert tone="success" message={`Authenticator app added: ${state.added.name}. You'll be asked for a code when you sign in.`} />
+            <OtherSessionsOffer others={state.added.otherSessions} />
             <FirstRecoveryCodes pending={state.added.recoveryCodes} appName={appName} email={email} />
           </div>
         ) : null}

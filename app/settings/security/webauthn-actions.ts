@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { requirePrivileged } from "@/lib/auth/guards";
-import { recordAuthenticationStep } from "@/lib/auth/session";
+import { listActiveSessions, recordAuthenticationStep } from "@/lib/auth/session";
 import { beginWebAuthnRegistration, confirmWebAuthnRegistration, renameWebAuthnKey } from "@/lib/mfa/webauthn";
 import { keyNameSchema, registrationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { recordSecurityEvent } from "@/lib/security/audit";
@@ -38,6 +38,8 @@ const REGISTRATION_MESSAGES = {
 /** What adding a key answers when it doesn't redirect: a refusal, or recovery codes to show at once. */
 export interface FinishRegistrationState extends FormState {
   recoveryCodes?: PendingRecoveryCodes;
+  /** With recoveryCodes: how many other sessions to offer signing out (the notice's offer, inline). */
+  otherSessions?: number;
 }
 
 /** Step two: verify the new credential and store it. */
@@ -65,7 +67,7 @@ export async function finishSecurityKeyRegistration(name: unknown, response: unk
   if (!recoveryCodes) redirect(`${SETTINGS}?notice=key-added`);
   // Shown where the key was added; the key list re-renders around it.
   revalidatePath(SETTINGS);
-  return { recoveryCodes };
+  return { recoveryCodes, otherSessions: (await listActiveSessions(session.userId)).length - 1 };
 }
 
 /** Forms posting these actions don't need JavaScript. */
