@@ -4,9 +4,9 @@ import { signOutAction } from "@/app/actions/sign-out";
 import { requireSignedIn } from "@/lib/auth/guards";
 
 export default async function HomePage() {
-  const { session, availableAal } = await requireSignedIn("/");
+  const { session, availableAal, secondFactorPolicy } = await requireSignedIn("/");
   return (
-    <AppShell email={session.email} signOut={signOutAction}>
+    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}>
       <h1 className="text-2xl font-semibold tracking-tight">Welcome back</h1>
       <p className="mt-2 text-slate-600">You are signed in as <strong className="font-medium text-slate-900">{session.email}</strong>.</p>
       <div className="mt-6 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">

@@ -117,7 +117,7 @@ test("operator CLI: show, reset second factors (password alone is then aal1), re
   const shown = runAdmin("user", "show", email);
   expect(shown.status, shown.stderr).toBe(0);
   expect(shown.stdout).toContain(email);
-  expect(shown.stdout).toMatch(/Authenticator app: on since/);
+  expect(shown.stdout).toMatch(/Authenticator apps: \n    - "Authenticator app", added /);
   expect(shown.stdout).toMatch(/Recovery codes: 10 of 10 left/);
   expect(shown.stdout).toMatch(/aal2 \(password \+ totp\)/);
   // Never a secret: not the TOTP key, in any spelling.

@@ -13,7 +13,7 @@ import {
   shownCodeList,
   submitRecoveryCode,
 } from "./support/recovery-codes";
-import { enrolTotp } from "./support/totp-session";
+import { enrolTotp, removeFactor } from "./support/totp-session";
 import { getSession, signIn, signUp, uniqueEmail } from "./support/users";
 
 const PASSWORD = "ten quiet lanterns glow";
@@ -246,7 +246,7 @@ test("with few codes left a new set is offered after sign-in; with none it is as
 test("removing the last second factor deletes the codes", async ({ page }) => {
   const { email } = await accountWithTotp(page, "rc-remove");
   await createConfirmedCodes(page);
-  await page.getByRole("region", { name: "Authenticator app" }).getByRole("button", { name: /^remove$/i }).click();
+  await removeFactor(page, page.getByRole("region", { name: "Authenticator apps" }).getByRole("button", { name: /^remove/i }), /recovery codes \(10 left\) are deleted/i);
   await expect(page.getByRole("status").filter({ hasText: /recovery codes were deleted/i })).toBeVisible();
   await expect(recoverySection(page).getByText(/set up an authenticator app or a security key first/i)).toBeVisible();
   await expect(recoverySection(page).getByRole("button", { name: /generate new recovery codes/i })).toHaveCount(0);

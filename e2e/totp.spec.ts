@@ -1,6 +1,6 @@
 import { expect, test } from "./support/fixtures";
 import { ageAuthentication, securityEventTypes, sqlGet } from "./support/db";
-import { enrolTotp, passTotpStep, submitAndSettle } from "./support/totp-session";
+import { enrolTotp, passTotpStep, removeFactor, submitAndSettle } from "./support/totp-session";
 import { EMAIL_LABEL, PASSWORD_LABEL, getSession, signIn, signUp, uniqueEmail } from "./support/users";
 
 const PASSWORD = "seven silver spoons shine";
@@ -11,8 +11,8 @@ test("enrol an authenticator app, then sign in with password and code", async ({
   await signUp(page, email, PASSWORD);
   await page.goto("/settings/security");
   const authenticator = await enrolTotp(page);
-  const section = page.getByRole("region", { name: "Authenticator app" });
-  await expect(section.getByRole("button", { name: /^remove$/i })).toBeVisible();
+  const section = page.getByRole("region", { name: "Authenticator apps" });
+  await expect(section.getByRole("button", { name: /^remove authenticator app$/i })).toBeVisible();
 
   // The enrolling session proved the app and stays at the account's level.
   const enrolled = await getSession(page);
@@ -135,8 +135,8 @@ test("remove the authenticator app: the account is back to aal1", async ({ page 
   await signUp(page, email, PASSWORD);
   await page.goto("/settings/security");
   await enrolTotp(page);
-  const section = page.getByRole("region", { name: "Authenticator app" });
-  await section.getByRole("button", { name: /^remove$/i }).click();
+  const section = page.getByRole("region", { name: "Authenticator apps" });
+  await removeFactor(page, section.getByRole("button", { name: /^remove authenticator app$/i }), /two-step verification turns off/i);
   await expect(page.getByRole("status").filter({ hasText: /authenticator app removed/i })).toBeVisible();
   await expect(section.getByRole("button", { name: /set up authenticator app/i })).toBeVisible();
 

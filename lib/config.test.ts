@@ -56,3 +56,20 @@ describe("branding configuration", () => {
     expect(message).not.toContain("\n");
   });
 });
+
+describe("the 2FA policy", () => {
+  it("is off with 14 days' grace by default, and reads true/false and whole days", () => {
+    expect(parse({})).toMatchObject({ REQUIRE_SECOND_FACTOR: false, REQUIRE_SECOND_FACTOR_GRACE_DAYS: 14 });
+    expect(parse({ REQUIRE_SECOND_FACTOR: "" }).REQUIRE_SECOND_FACTOR).toBe(false);
+    expect(parse({ REQUIRE_SECOND_FACTOR: "true", REQUIRE_SECOND_FACTOR_GRACE_DAYS: "0" })).toMatchObject({
+      REQUIRE_SECOND_FACTOR: true,
+      REQUIRE_SECOND_FACTOR_GRACE_DAYS: 0,
+    });
+    expect(parse({ REQUIRE_SECOND_FACTOR: "false" }).REQUIRE_SECOND_FACTOR).toBe(false);
+  });
+
+  it("refuses anything else, naming the variable", () => {
+    expect(() => parse({ REQUIRE_SECOND_FACTOR: "yes" })).toThrow(/^Invalid configuration: REQUIRE_SECOND_FACTOR: use true or false$/);
+    expect(() => parse({ REQUIRE_SECOND_FACTOR_GRACE_DAYS: "-1" })).toThrow(/REQUIRE_SECOND_FACTOR_GRACE_DAYS/);
+  });
+});

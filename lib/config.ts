@@ -68,6 +68,13 @@ const schema = dbConfigSchema.extend({
   OUTBOX_DIR: z.string().min(1).optional(),
   /** Sender of notifications; default "APP_NAME <no-reply@host of APP_ORIGIN>". */
   MAIL_FROM: z.string().min(3).max(256).optional(),
+  /** Operator policy: every account must add a second factor (lib/auth/second-factor-policy.ts). */
+  REQUIRE_SECOND_FACTOR: z.preprocess(
+    unsetIfEmpty,
+    z.enum(["true", "false"], { error: "use true or false" }).default("false").transform((v) => v === "true"),
+  ),
+  /** Days an account has, from the policy's first sign-in (or its sign-up), before it may only enrol; 0: at once. */
+  REQUIRE_SECOND_FACTOR_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
 });
 
 export type Config = z.infer<typeof schema> & {

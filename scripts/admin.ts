@@ -10,6 +10,7 @@ import {
   describeAccount,
   findUser,
   forcePasswordReset,
+  listAccountsWithoutSecondFactor,
   resetSecondFactors,
   revokeAllSessions,
   unlockSignIn,
@@ -25,6 +26,8 @@ const USAGE = `Usage: npm run admin -- <command>
   user revoke-sessions <email>        sign the user out everywhere
   user force-password-reset <email>   sign the user out everywhere, make the current password stop
                                       working, and mail a reset link (second factor still asked)
+  users without-2fa [--json]          accounts with no authenticator app, security key or passkey
+                                      (with their REQUIRE_SECOND_FACTOR deadline while it is on)
   user unlock <email>                 lift the lock after 100 wrong passwords or second steps in a
                                       row (check first that the owner is asking)
   user delete <email>                 delete the account and everything of it (factors, codes,
@@ -68,7 +71,8 @@ async function userShow(email: string | undefined, json: boolean) {
     `Available AAL: ${account.available_aal}`,
     "",
     "Second factors:",
-    `  Authenticator app: ${factors.totp.enabled ? `on since ${factors.totp.created_at}, last used ${factors.totp.last_used_at ?? "never"}` : "off"}`,
+    `  Authenticator apps: ${factors.authenticator_apps.length === 0 ? "none" : ""}`,
+    ...factors.authenticator_apps.map((a) => `    - ${JSON.stringify(a.name)}, added ${a.created_at}, last used ${a.last_used_at ?? "never"}`),
     `  Security keys: ${factors.security_keys.length === 0 ? "none" : ""}`,
     ...factors.security_keys.map((k) => `    - ${JSON.stringify(k.name)}${k.passkey ? " (passkey)" : ""}, added ${k.created_at}, last used ${k.last_used_at ?? "never"}`),
     `  Recovery codes: ${factors.recovery_codes ? `${factors.recovery_codes.remaining} of ${factors.recovery_codes.total} left (set of ${factors.recovery_codes.created_at})` : "none"}`,
@@ -81,6 +85,23 @@ async function userShow(email: string | undefined, json: boolean) {
   console.log(lines.join("\n"));
 }
 
+async function usersWithout2fa(json: boolean) {
+  const accounts = await listAccountsWithoutSecondFactor();
+  if (json) {
+    console.log(JSON.stringify(accounts, null, 2));
+    return;
+  }
+  if (accounts.length === 0) {
+    console.log("Every account has a second factor.");
+    return;
+  }
+  console.log(`${accounts.length} account${accounts.length === 1 ? "" : "s"} without a second factor:`);
+  for (const a of accounts) {
+    const deadline = a.deadline ? `, deadline ${a.deadline}${a.overdue ? " (passed: enrolment only)" : ""}` : "";
+    console.log(`  ${a.email} (created ${a.created_at}${deadline})`);
+  }
+}
+
 async function main(args: string[]): Promise<void> {
   const json = args.includes("--json");
   const [group, command, email, ...rest] = args.filter((a) => a !== "--json");
@@ -90,6 +111,7 @@ async function main(args: string[]): Promise<void> {
   }
   if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(" ")}`);
   if (group === "user" && command === "show") return userShow(email, json);
+  if (group === "users" && command === "without-2fa" && email === undefined) return usersWithout2fa(json);
   if (group === "user" && command === "reset-second-factors") {
     const user = await requireUser(email);
     if (!user) return;

@@ -1,13 +1,17 @@
 import Link from "next/link";
+import type { SecondFactorPolicyState } from "@/lib/auth/second-factor-policy-rule";
 import { BrandMark } from "./brand-mark";
+import { SecondFactorPolicyBanner } from "./second-factor-policy-banner";
 
 /**
  * Header and page frame for signed-in pages. The sign-out action comes from the page (a server
  * component may pass a server action as a prop): components/ never imports from app/.
  */
-export function AppShell({ email, signOut, children }: {
+export function AppShell({ email, signOut, secondFactorPolicy, children }: {
   email: string;
   signOut: () => Promise<void>;
+  /** REQUIRE_SECOND_FACTOR's state for this account (lib/auth/guards.ts hands it to the page); null: no banner. */
+  secondFactorPolicy?: SecondFactorPolicyState | null;
   children: React.ReactNode;
 }) {
   return (
@@ -24,6 +28,7 @@ export function AppShell({ email, signOut, children }: {
           </nav>
         </div>
       </header>
+      {secondFactorPolicy ? <SecondFactorPolicyBanner policy={secondFactorPolicy} /> : null}
       <main id="main" className="mx-auto max-w-3xl px-4 py-8">{children}</main>
     </div>
   );

@@ -26,14 +26,23 @@ interface GeneratorProps {
   replacing: boolean;
   /** Label of the button that starts; the contract's wording by default. */
   generateLabel?: string;
+  /** A set generated already (right after a first second factor): shown at once. */
+  initial?: RecoveryCodesState;
+  /**
+   * The set was offered, not asked for: Cancel reads as this label ("Skip for now"), and once
+   * skipped the generator shows nothing (the settings section keeps reminding).
+   */
+  skipLabel?: string;
+  /** Shown above the codes while they are on screen (an offered set says why it is offered). */
+  intro?: React.ReactNode;
 }
 
 /**
  * Generate → show once → confirm. Everything renders from the action's state, so it works without
  * JavaScript; only Copy and Print need it and stay disabled until the page is interactive.
  */
-export function RecoveryCodesGenerator({ action, appName, email, page, after, replacing, generateLabel }: GeneratorProps) {
-  const [state, formAction] = useActionState(action, {} as RecoveryCodesState);
+export function RecoveryCodesGenerator({ action, appName, email, page, after, replacing, generateLabel, initial, skipLabel, intro }: GeneratorProps) {
+  const [state, formAction] = useActionState(action, initial ?? ({} as RecoveryCodesState));
   const hidden = (
     <>
       <input type="hidden" name="page" value={page} />
@@ -42,6 +51,7 @@ export function RecoveryCodesGenerator({ action, appName, email, page, after, re
   );
 
   if (!state.pending) {
+    if (skipLabel && !state.message) return null;
     return (
       <form action={formAction} className="space-y-3">
         <FormAlert message={state.message} />
@@ -57,6 +67,7 @@ export function RecoveryCodesGenerator({ action, appName, email, page, after, re
   const sheet: RecoveryCodeSheet = { appName, email, codes: state.pending.codes, generatedAt: state.pending.generatedAt };
   return (
     <div className="space-y-4">
+      {intro}
       <FormAlert message={state.message} />
       <p className="text-sm text-slate-700">
         Save these codes somewhere safe, such as a password manager or a printed copy. They are shown
@@ -70,7 +81,7 @@ export function RecoveryCodesGenerator({ action, appName, email, page, after, re
         <SavedCheckbox errors={state.errors?.saved} />
         <div className="flex flex-wrap gap-3">
           <SubmitButton name="intent" value="confirm">Confirm</SubmitButton>
-          <SubmitButton name="intent" value="cancel" variant="secondary">Cancel</SubmitButton>
+          <SubmitButton name="intent" value="cancel" variant="secondary">{skipLabel ?? "Cancel"}</SubmitButton>
         </div>
       </form>
     </div>

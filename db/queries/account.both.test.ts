@@ -73,7 +73,7 @@ async function fullAccount(): Promise<{ id: string; email: string; sessionIds: s
   const email = `${id}@example.test`;
   expect(await q.users.insertUser({ id, email, passwordHash: `hash-${id}`, createdAt: now() })).toBe(true);
   const sessionIds = [await newSession(id), await newSession(id)];
-  await q.totp.insertTotpCredential({ id: randomUUID(), userId: id, secretCiphertext: "sealed", lastUsedStep: null, createdAt: now(), lastUsedAt: null });
+  await q.totp.insertTotpCredential({ id: randomUUID(), userId: id, name: "Authenticator app", secretCiphertext: "sealed", lastUsedStep: null, createdAt: now(), lastUsedAt: null }, 10);
   for (const n of [1, 2]) {
     await q.webauthn.insertWebAuthnCredential({
       id: `cred-${id}-${n}`, userId: id, name: `key ${n}`, publicKey: Buffer.from([1, 2, 3]), counter: 0, transports: "[]",

@@ -75,10 +75,40 @@ async function race<T>(run: (racer: number) => Promise<T>, won: (result: T) => b
 describe(`single use (${RACERS} concurrent attempts, exactly one wins)`, () => {
   it("a TOTP time step", async () => {
     const userId = await newUser();
-    await q.totp.insertTotpCredential({ id: randomUUID(), userId, secretCiphertext: "sealed", lastUsedStep: null, createdAt: new Date(), lastUsedAt: null });
-    expect(await race(() => q.totp.claimTotpStep(userId, 59_000_000, new Date()), Boolean)).toBe(1);
-    expect(await q.totp.claimTotpStep(userId, 59_000_000, new Date())).toBe(false);
-    expect(await q.totp.claimTotpStep(userId, 59_000_001, new Date())).toBe(true);
+    const app = randomUUID();
+    await q.totp.insertTotpCredential({ id: app, userId, name: "Phone", secretCiphertext: "sealed", lastUsedStep: null, createdAt: new Date(), lastUsedAt: null }, 10);
+    expect(await race(() => q.totp.claimTotpStep(userId, app, 59_000_000, new Date()), Boolean)).toBe(1);
+    expect(await q.totp.claimTotpStep(userId, app, 59_000_000, new Date())).toBe(false);
+    expect(await q.totp.claimTotpStep(userId, app, 59_000_001, new Date())).toBe(true);
+  });
+
+  it("a TOTP time step per app: two apps of one account race, each step is taken once per app", async () => {
+    const userId = await newUser();
+    const [a, b] = [randomUUID(), randomUUID()];
+    for (const id of [a, b]) {
+      await q.totp.insertTotpCredential({ id, userId, name: id, secretCiphertext: "sealed", lastUsedStep: null, createdAt: new Date(), lastUsedAt: null }, 10);
+    }
+    const results = await Promise.all(
+      Array.from({ length: RACERS }, (_, racer) => (racer % 2 === 0 ? a : b)).map(async (app) => ({ app, won: await q.totp.claimTotpStep(userId, app, 59_000_000, new Date()) })),
+    );
+    expect(results.filter((r) => r.won && r.app === a)).toHaveLength(1);
+    expect(results.filter((r) => r.won && r.app === b)).toHaveLength(1);
+    // Another account's app id can't be claimed through this account.
+    const other = await newUser();
+    expect(await q.totp.claimTotpStep(other, a, 59_000_005, new Date())).toBe(false);
+  });
+
+  it("an authenticator app cap: concurrent enrolments can't pass it together", async () => {
+    const userId = await newUser();
+    const row = (id: string) => ({ id, userId, name: id, secretCiphertext: "sealed", lastUsedStep: null, createdAt: new Date(), lastUsedAt: null });
+    const outcomes = await Promise.all(Array.from({ length: RACERS }, () => q.totp.insertTotpCredential(row(randomUUID()), 3)));
+    expect(outcomes.filter((o) => o === "inserted")).toHaveLength(3);
+    expect(await q.totp.countTotpCredentials(userId)).toBe(3);
+    // The same enrolment confirmed twice adds one app.
+    const again = await newUser();
+    const id = randomUUID();
+    const twice = await Promise.all([1, 2].map(() => q.totp.insertTotpCredential({ ...row(id), userId: again }, 3)));
+    expect(twice.sort()).toEqual(["duplicate", "inserted"]);
   });
 
   it("a recovery code", async () => {

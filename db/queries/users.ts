@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, exists, inArray, ne, or } from "drizzle-orm";
+import { and, asc, eq, exists, inArray, isNull, ne, notExists, or } from "drizzle-orm";
 import { getDb, rowsAffected, step, writeTransaction } from "@/db/client";
 import { isUniqueViolation } from "@/db/errors";
 import {
@@ -30,7 +30,9 @@ export async function findUserById(id: string): Promise<UserRow | undefined> {
 }
 
 /** Returns false when the email is taken (the UNIQUE constraint decides, so two racing sign-ups can't both win). */
-export async function insertUser(row: typeof users.$inferInsert): Promise<boolean> {
+export type NewUserRow = typeof users.$inferInsert;
+
+export async function insertUser(row: NewUserRow): Promise<boolean> {
   const inserted = await (await getDb()).insert(users).values(row).onConflictDoNothing().returning({ id: users.id });
   return inserted.length === 1;
 }
@@ -196,4 +198,30 @@ export async function changeUserEmail(userId: string, email: string, now: Date):
     if (isUniqueViolation(error)) return { changed: false, reason: "taken" };
     throw error;
   }
+}
+
+/**
+ * While REQUIRE_SECOND_FACTOR is on: the first time the policy applied to the account (its sign-up
+ * or its first sign-in since), set once. Returns the value now stored.
+ */
+export async function markSecondFactorRequired(userId: string, since: Date): Promise<Date | null> {
+  const db = await getDb();
+  await db.update(users).set({ secondFactorRequiredSince: since }).where(and(eq(users.id, userId), isNull(users.secondFactorRequiredSince)));
+  const [row] = await db.select({ since: users.secondFactorRequiredSince }).from(users).where(eq(users.id, userId));
+  return row?.since ?? null;
+}
+
+/** Accounts with neither an authenticator app nor a WebAuthn credential (recovery codes alone don't count), oldest first. */
+export async function listUsersWithoutSecondFactor(): Promise<UserRow[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(users)
+    .where(
+      and(
+        notExists(db.select({ id: totpCredentials.id }).from(totpCredentials).where(eq(totpCredentials.userId, users.id))),
+        notExists(db.select({ id: webauthnCredentials.id }).from(webauthnCredentials).where(eq(webauthnCredentials.userId, users.id))),
+      ),
+    )
+    .orderBy(asc(users.createdAt), asc(users.email));
 }

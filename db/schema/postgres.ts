@@ -27,6 +27,7 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash").notNull(),
   createdAt: createdAt(),
   emailVerifiedAt: epochMs("email_verified_at"),
+  secondFactorRequiredSince: epochMs("second_factor_required_since"),
 });
 
 export const sessions = pgTable(
@@ -86,17 +87,21 @@ export const rateLimits = pgTable(
   (t) => [primaryKey({ columns: [t.bucket, t.key] }), index("rate_limits_last_attempt_idx").on(t.lastAttemptAt)],
 );
 
-export const totpCredentials = pgTable("totp_credentials", {
-  id: text("id").primaryKey(),
-  userId: text("user_id")
-    .notNull()
-    .unique()
-    .references(() => users.id, { onDelete: "cascade" }),
-  secretCiphertext: text("secret_ciphertext").notNull(),
-  lastUsedStep: integer("last_used_step"),
-  createdAt: createdAt(),
-  lastUsedAt: epochMs("last_used_at"),
-});
+export const totpCredentials = pgTable(
+  "totp_credentials",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull().default("Authenticator app"),
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    lastUsedStep: integer("last_used_step"),
+    createdAt: createdAt(),
+    lastUsedAt: epochMs("last_used_at"),
+  },
+  (t) => [index("totp_credentials_user_idx").on(t.userId)],
+);
 
 export const webauthnCredentials = pgTable(
   "webauthn_credentials",

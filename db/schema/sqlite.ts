@@ -27,6 +27,12 @@ export const users = sqliteTable("users", {
    * null while unverified. Accounts older than this column start unverified: they never proved it.
    */
   emailVerifiedAt: integer("email_verified_at", { mode: "timestamp_ms" }),
+  /**
+   * While REQUIRE_SECOND_FACTOR is on: when the policy first applied to this account (its sign-up,
+   * or its first sign-in after the policy was switched on). The deadline to add a second factor is
+   * this + REQUIRE_SECOND_FACTOR_GRACE_DAYS (lib/auth/second-factor-policy.ts). Never cleared.
+   */
+  secondFactorRequiredSince: integer("second_factor_required_since", { mode: "timestamp_ms" }),
 });
 
 export const sessions = sqliteTable(
@@ -108,19 +114,25 @@ export const rateLimits = sqliteTable(
   (t) => [primaryKey({ columns: [t.bucket, t.key] }), index("rate_limits_last_attempt_idx").on(t.lastAttemptAt)],
 );
 
-export const totpCredentials = sqliteTable("totp_credentials", {
-  id: text("id").primaryKey(),
-  userId: text("user_id")
-    .notNull()
-    .unique()
-    .references(() => users.id, { onDelete: "cascade" }),
-  /** AES-256-GCM ciphertext of the base32 secret, bound to the user id (lib/crypto/encryption). */
-  secretCiphertext: text("secret_ciphertext").notNull(),
-  /** Highest RFC 6238 time step ever accepted; any code at or below it is a replay. */
-  lastUsedStep: integer("last_used_step"),
-  createdAt: createdAt(),
-  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
-});
+/** Authenticator apps: an account may hold several (a new phone before the old one goes). */
+export const totpCredentials = sqliteTable(
+  "totp_credentials",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The owner's name for the app (lib/mfa/factor-name.ts); rows from before names existed get the default. */
+    name: text("name").notNull().default("Authenticator app"),
+    /** AES-256-GCM ciphertext of the base32 secret, bound to the user id (lib/crypto/encryption). */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    /** Highest RFC 6238 time step this app ever had accepted; any code of it at or below is a replay. */
+    lastUsedStep: integer("last_used_step"),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("totp_credentials_user_idx").on(t.userId)],
+);
 
 export const webauthnCredentials = sqliteTable(
   "webauthn_credentials",

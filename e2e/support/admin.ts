@@ -10,6 +10,11 @@ export interface AdminResult {
 }
 
 export function runAdmin(...args: string[]): AdminResult {
+  return runAdminWith({}, ...args);
+}
+
+/** As runAdmin, with extra settings (e.g. the policy a spec's own server runs with). */
+export function runAdminWith(extraEnv: Record<string, string>, ...args: string[]): AdminResult {
   const env = e2eEnv();
   const result = spawnSync("npm", ["run", "-s", "admin", "--", ...args], {
     encoding: "utf8",
@@ -22,6 +27,7 @@ export function runAdmin(...args: string[]): AdminResult {
       APP_ORIGIN: `http://localhost:${env.port}`,
       // The e2e server's test-only secret (scripts/e2e-server.mjs).
       AUTH_SECRET: "e2e0".repeat(16),
+      ...extraEnv,
     },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

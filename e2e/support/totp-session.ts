@@ -31,17 +31,47 @@ export class Authenticator {
   }
 }
 
-/** On /settings/security (privileged): sets up an authenticator app and returns it. */
-export async function enrolTotp(page: Page): Promise<Authenticator> {
-  await page.getByRole("button", { name: /set up authenticator app/i }).click();
+/**
+ * On /settings/security (privileged): sets up an authenticator app (named `name`, or the default
+ * the App name field offers) and returns it. When recovery codes are offered right after (the
+ * account had no confirmed set), they are skipped unless `keepOfferedCodes` is set.
+ */
+export async function enrolTotp(page: Page, options: { name?: string; keepOfferedCodes?: boolean } = {}): Promise<Authenticator> {
+  const section = page.getByRole("region", { name: "Authenticator apps" });
+  if (options.name !== undefined) await section.getByLabel(/^app name/i).fill(options.name);
+  await section.getByRole("button", { name: /^set up (another )?authenticator app$/i }).click();
   await expect(page.getByRole("img", { name: /qr code/i })).toBeVisible();
   const key = (await page.getByLabel(/setup key/i).innerText()).trim();
   expect(key).toMatch(/^[A-Z2-7 ]+$/);
   const authenticator = new Authenticator(key.replace(/\s+/g, ""));
   await page.getByLabel(/authentication code/i).fill(await authenticator.freshCode());
-  await page.getByRole("button", { name: /^verify$/i }).click();
+  const verify = page.getByRole("button", { name: /^verify$/i });
+  await verify.click();
+  // The confirm form is gone once the app is added (a notice, or the offered codes, in its place).
+  await expect(verify).toHaveCount(0);
   await expect(page.getByRole("status").filter({ hasText: /authenticator app added/i })).toBeVisible();
+  if (!options.keepOfferedCodes) await skipOfferedRecoveryCodes(page);
   return authenticator;
+}
+
+/** Recovery codes offered right after a first second factor: skips them if they are on screen. */
+export async function skipOfferedRecoveryCodes(page: Page): Promise<void> {
+  const skip = page.getByRole("button", { name: /^skip for now$/i });
+  if ((await skip.count()) === 0) return;
+  await skip.click();
+  await expect(skip).toHaveCount(0);
+}
+
+/**
+ * On /settings/security: presses a factor's Remove (`button`), checks the confirmation page says
+ * what follows (`follows`), and confirms with Remove again.
+ */
+export async function removeFactor(page: Page, button: Locator, follows?: RegExp): Promise<void> {
+  await button.click();
+  await expect(page).toHaveURL(/\/settings\/security\/remove\?/);
+  if (follows) await expect(page.getByRole("note", { name: /what follows/i })).toContainText(follows);
+  await page.getByRole("main").getByRole("button", { name: /^remove$/i }).click();
+  await expect(page).toHaveURL(/\/settings\/security\?notice=/);
 }
 
 /** Completes /login/2fa with a fresh code. */

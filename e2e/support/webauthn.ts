@@ -1,5 +1,6 @@
 // Chromium's virtual authenticators over CDP: real WebAuthn ceremonies, no hardware.
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
+import { expect } from "@playwright/test";
 
 export interface VirtualAuthenticator {
   cdp: CDPSession;
@@ -38,9 +39,25 @@ export async function removeVirtualAuthenticator(authenticator: VirtualAuthentic
   await authenticator.cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: authenticator.id });
 }
 
-/** On /settings/security: names and registers a key with whatever authenticator is attached. */
-export async function addSecurityKey(page: Page, name: string): Promise<void> {
+/**
+ * On /settings/security: names and registers a key with whatever authenticator is attached. Waits
+ * for an answer (added, or a message); recovery codes offered right after a first second factor
+ * are skipped unless `keepOfferedCodes` is set.
+ */
+export async function addSecurityKey(page: Page, name: string, options: { keepOfferedCodes?: boolean } = {}): Promise<void> {
   const section = page.getByRole("region", { name: "Security keys" });
   await section.getByLabel(/^key name$/i).fill(name);
-  await section.getByRole("button", { name: /^add security key$/i }).click();
+  const add = section.getByRole("button", { name: /^add security key$/i });
+  await add.click();
+  // Whatever the ceremony's end: the button comes back (an answer or a redirect), or codes are offered.
+  const skip = section.getByRole("button", { name: /^skip for now$/i });
+  await expect(add.or(skip).first()).toBeVisible();
+  const answered = section.getByRole("alert").filter({ hasText: /\S/ })
+    .or(section.locator("[aria-invalid=true]"))
+    .or(page.getByRole("status").filter({ hasText: /security key added/i }));
+  await expect(answered.first()).toBeVisible();
+  if (!options.keepOfferedCodes && (await skip.count()) > 0) {
+    await skip.click();
+    await expect(skip).toHaveCount(0);
+  }
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { countMailsByStatus } from "@/db/queries/mail-outbox";
 import { deleteAllUserSessions } from "@/db/queries/sessions";
 import { listActiveSessions } from "@/lib/auth/session";
-import { findUserByEmail, updatePasswordHashIfUnchanged, type UserRow } from "@/db/queries/users";
+import { findUserByEmail, listUsersWithoutSecondFactor, updatePasswordHashIfUnchanged, type UserRow } from "@/db/queries/users";
 import { deleteAccount, type AccountDeletionReport } from "@/lib/auth/account-deletion";
 import { hashPassword } from "@/lib/auth/password";
 import { issuePasswordReset } from "@/lib/auth/password-reset";
@@ -11,7 +11,9 @@ import { listWebAuthnCredentials } from "@/db/queries/webauthn";
 import { computeAal, type AmrEntry } from "@/lib/auth/aal";
 import { SECOND_FACTOR_METHODS, availableAal, enrolledMethods } from "@/lib/mfa";
 import { getRecoveryCodesStatus } from "@/lib/mfa/recovery-codes";
-import { getTotpStatus } from "@/lib/mfa/totp";
+import { listTotpApps } from "@/lib/mfa/totp";
+import { secondFactorPolicyState } from "@/lib/auth/second-factor-policy-rule";
+import { getConfig } from "@/lib/config";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
 import { OPERATOR_USER_AGENT, describeDevice } from "@/lib/security/device";
@@ -30,8 +32,8 @@ export function findUser(email: string): Promise<UserRow | undefined> {
 }
 
 export async function describeAccount(user: UserRow) {
-  const [totp, keys, codes, sessions, aal, mails] = await Promise.all([
-    getTotpStatus(user.id),
+  const [apps, keys, codes, sessions, aal, mails] = await Promise.all([
+    listTotpApps(user.id),
     listWebAuthnCredentials(user.id),
     getRecoveryCodesStatus(user.id),
     listActiveSessions(user.id),
@@ -42,7 +44,11 @@ export async function describeAccount(user: UserRow) {
     user: { id: user.id, email: user.email, email_verified: user.emailVerifiedAt !== null, created_at: user.createdAt.toISOString() },
     available_aal: aal,
     factors: {
-      totp: totp.enabled ? { enabled: true, created_at: totp.createdAt.toISOString(), last_used_at: totp.lastUsedAt?.toISOString() ?? null } : { enabled: false },
+      authenticator_apps: apps.map((app) => ({
+        name: app.name,
+        created_at: app.createdAt.toISOString(),
+        last_used_at: app.lastUsedAt?.toISOString() ?? null,
+      })),
       security_keys: keys.map((key) => ({
         name: key.name,
         passkey: key.isPasskey,
@@ -81,6 +87,33 @@ export async function resetSecondFactors(user: UserRow): Promise<{ removed: stri
   await resetAttempts("secondFactorAccount", user.id);
   await recordSecurityEvent(user.id, "admin.second_factors_reset", OPERATOR_CLIENT, { removed: removed.join(",") }, "operator");
   return { removed };
+}
+
+/**
+ * `users without-2fa`: accounts with neither an authenticator app nor a security key or passkey,
+ * and, while REQUIRE_SECOND_FACTOR is on, each one's deadline (null: the policy has not applied to
+ * it yet, i.e. it hasn't signed in since the policy was switched on) and whether it has passed.
+ */
+export async function listAccountsWithoutSecondFactor(now = new Date()) {
+  const config = getConfig();
+  return (await listUsersWithoutSecondFactor()).map((user) => {
+    const state = config.REQUIRE_SECOND_FACTOR && user.secondFactorRequiredSince
+      ? secondFactorPolicyState({
+          graceDays: config.REQUIRE_SECOND_FACTOR_GRACE_DAYS,
+          requiredSince: user.secondFactorRequiredSince,
+          hasSecondFactor: false,
+          hasRecoveryCodes: false,
+          now,
+        })
+      : null;
+    return {
+      email: user.email,
+      id: user.id,
+      created_at: user.createdAt.toISOString(),
+      deadline: state ? state.deadline.toISOString() : null,
+      overdue: state ? state.enforced : false,
+    };
+  });
 }
 
 export async function revokeAllSessions(user: UserRow): Promise<{ count: number }> {

@@ -4,6 +4,7 @@ import { findUserById } from "@/db/queries/users";
 import type { AuthMethod } from "@/lib/auth/aal";
 import { accessFor } from "@/lib/auth/flow";
 import { createSession, readSessionFromCookie, recordAuthenticationStep, setSessionCookie } from "@/lib/auth/session";
+import { notePolicyAtSignIn } from "@/lib/auth/second-factor-policy";
 import { availableAal } from "@/lib/mfa";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import type { SecurityEventDetail } from "@/lib/security/event-types";
@@ -71,6 +72,7 @@ export async function completeFirstFactor(
   // Anything else in this browser (another account's session, or a half sign-in whose second step
   // is still due) gives way to a new session: a sign-in never extends a half one's step.
   if (existing) await deleteSession(existing.id);
+  await notePolicyAtSignIn(userId);
   const token = await createSession({ userId, method, multiFactor: passkey || undefined, complete, client });
   await setSessionCookie(token);
   await recordSecurityEvent(userId, "signin.succeeded", client, detail);

@@ -2,13 +2,29 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { accessFor, mayCompleteSecondFactor, type Access } from "@/lib/auth/flow";
 import { refreshUrl, safeReturnTo, secondFactorUrl, signInUrl } from "@/lib/auth/return-to";
+import { secondFactorPolicyFor, type SecondFactorPolicyState } from "@/lib/auth/second-factor-policy";
 import { getCurrentSession, hasSessionCookie } from "@/lib/auth/session";
 
 /**
  * Page and action gates. Every server action calls one of these itself: an action is a public
  * POST endpoint, so nothing may rely on the page that rendered its form having checked.
  */
-export type SignedIn = Extract<Access, { kind: "signed_in" }>;
+export type SignedIn = Extract<Access, { kind: "signed_in" }> & {
+  /** Where the account stands under REQUIRE_SECOND_FACTOR (null: nothing asked of it): the banner, and enrolment-only. */
+  secondFactorPolicy: SecondFactorPolicyState | null;
+};
+
+/**
+ * Once an account is past its REQUIRE_SECOND_FACTOR deadline without a second factor and recovery
+ * codes, these are all it may reach: the settings page (its factor sections) and the removal
+ * confirmation. The rest sends it there. Prefix match on the path, so query strings pass.
+ */
+const ENROLMENT_PATHS = ["/settings/security", "/settings/security/remove"] as const;
+
+function isEnrolmentPath(returnTo: string): boolean {
+  const path = returnTo.split(/[?#]/, 1)[0]!.replace(/\/+$/, "") || "/";
+  return (ENROLMENT_PATHS as readonly string[]).includes(path);
+}
 
 export async function getAccess(): Promise<Access> {
   return accessFor(await getCurrentSession());
@@ -19,7 +35,9 @@ export async function requireSignedIn(returnTo: string): Promise<SignedIn> {
   const access = await getAccess();
   if (access.kind === "anonymous") redirect(signInUrl(returnTo));
   if (access.kind === "second_factor_due") redirect(secondFactorUrl(returnTo));
-  return access;
+  const secondFactorPolicy = await secondFactorPolicyFor(access.session.userId, access.availableAal);
+  if (secondFactorPolicy?.enforced && !isEnrolmentPath(returnTo)) redirect("/settings/security");
+  return { ...access, secondFactorPolicy };
 }
 
 /** As requireSignedIn, and authenticated with every factor within PRIVILEGED_SESSION_MAX_AGE. */

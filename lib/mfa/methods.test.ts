@@ -46,13 +46,15 @@ async function newUser() {
   return id;
 }
 
-/** Enrols TOTP at `at`; returns the secret (base32). */
-async function withTotp(userId: string, at: Date) {
-  const enrolment = await totpModule.beginTotpEnrolment(userId, "session-1", `${userId}@example.test`);
+/** Enrols an authenticator app named `name` at `at`; returns the secret (base32). */
+async function withTotp(userId: string, at: Date, name = "Phone") {
+  const enrolment = await totpModule.beginTotpEnrolment(userId, "session-1", `${userId}@example.test`, name);
   const secret = enrolment.setupKey.replaceAll(" ", "");
-  expect(await totpModule.confirmTotpEnrolment(enrolment.sealed, totp(secret, at.getTime()), userId, "session-1", at)).toEqual({ ok: true });
+  expect(await totpModule.confirmTotpEnrolment(enrolment.sealed, totp(secret, at.getTime()), userId, "session-1", at)).toEqual({ ok: true, name });
   return secret;
 }
+
+const appId = async (userId: string, name: string) => (await totpModule.listTotpApps(userId)).find((a) => a.name === name)!.id;
 
 async function withRecoveryCodes(userId: string) {
   const binding = { sessionId: "session-1", view: "view-1" };
@@ -94,10 +96,48 @@ describe("TOTP verify", () => {
     const wrong = totp(secret, later.getTime()) === "000000" ? "111111" : "000000";
     expect(await method.verify(userId, { code: wrong }, { ...here, now: later })).toEqual({ ok: false, reason: "invalid" });
     // The enrolment code counts as used.
-    expect(await method.verify(userId, { code: totp(secret, enrolledAt.getTime()) }, { ...here, now: enrolledAt })).toEqual({ ok: false, reason: "replayed" });
+    expect(await method.verify(userId, { code: totp(secret, enrolledAt.getTime()) }, { ...here, now: enrolledAt })).toEqual({ ok: false, reason: "replayed", detail: { app: "Phone" } });
     const code = totp(secret, later.getTime());
-    expect(await method.verify(userId, { code }, { ...here, now: later })).toEqual({ ok: true });
-    expect(await method.verify(userId, { code }, { ...here, now: later })).toEqual({ ok: false, reason: "replayed" });
+    expect(await method.verify(userId, { code }, { ...here, now: later })).toEqual({ ok: true, detail: { app: "Phone" } });
+    expect(await method.verify(userId, { code }, { ...here, now: later })).toEqual({ ok: false, reason: "replayed", detail: { app: "Phone" } });
+  });
+
+  it("accepts a code from whichever app made it, each app with its own replay state", async () => {
+    const method = mfa.secondFactorMethod("totp");
+    const userId = await newUser();
+    const at = new Date("2026-11-03T10:00:00Z");
+    const phone = await withTotp(userId, at, "Phone");
+    const tablet = await withTotp(userId, at, "Tablet");
+    expect(phone).not.toBe(tablet);
+    const later = new Date(at.getTime() + 60_000);
+    expect(await method.verify(userId, { code: totp(tablet, later.getTime()) }, { ...here, now: later })).toEqual({ ok: true, detail: { app: "Tablet" } });
+    // The same step from the other app is still fresh for that app.
+    expect(await method.verify(userId, { code: totp(phone, later.getTime()) }, { ...here, now: later })).toEqual({ ok: true, detail: { app: "Phone" } });
+    expect(await method.verify(userId, { code: totp(phone, later.getTime()) }, { ...here, now: later })).toEqual({ ok: false, reason: "replayed", detail: { app: "Phone" } });
+  });
+
+  it("adding a second app leaves the first and the recovery codes alone", async () => {
+    const userId = await newUser();
+    await withTotp(userId, new Date(), "Old phone");
+    const codes = await withRecoveryCodes(userId);
+    await withTotp(userId, new Date(), "New phone");
+    expect((await totpModule.listTotpApps(userId)).map((a) => a.name)).toEqual(["Old phone", "New phone"]);
+    expect((await rc.getRecoveryCodesStatus(userId))?.remaining).toBe(codes.length);
+  });
+
+  it("names the next app so it differs from the others", () => {
+    expect(totpModule.defaultTotpAppName([])).toBe("Authenticator app");
+    expect(totpModule.defaultTotpAppName(["Phone"])).toBe("Authenticator app");
+    expect(totpModule.defaultTotpAppName(["Authenticator app"])).toBe("Authenticator app 2");
+    expect(totpModule.defaultTotpAppName(["Authenticator app", "Authenticator app 2"])).toBe("Authenticator app 3");
+  });
+
+  it("refuses an enrolment past the cap of apps", async () => {
+    const userId = await newUser();
+    for (let i = 0; i < totpModule.MAX_TOTP_APPS; i++) await withTotp(userId, new Date(), `App ${i}`);
+    const enrolment = await totpModule.beginTotpEnrolment(userId, "session-1", `${userId}@example.test`, "One more");
+    const secret = enrolment.setupKey.replaceAll(" ", "");
+    expect(await totpModule.confirmTotpEnrolment(enrolment.sealed, totp(secret, Date.now()), userId, "session-1")).toEqual({ ok: false, reason: "too_many" });
   });
 });
 
@@ -141,15 +181,22 @@ describe("WebAuthn verify", () => {
 });
 
 describe("remove", () => {
-  it("TOTP: not_found without one; the last second factor takes the recovery codes with it", async () => {
+  it("TOTP: one app by id; codes stay while another app remains, and go with the last one", async () => {
     const method = mfa.secondFactorMethod("totp");
     const userId = await newUser();
+    const other = await newUser();
     expect(await method.remove(userId, undefined, here)).toEqual({ ok: false, reason: "not_found" });
-    await withTotp(userId, new Date());
+    await withTotp(userId, new Date(), "Old phone");
+    await withTotp(userId, new Date(), "New phone");
     await withRecoveryCodes(userId);
-    expect(await method.remove(userId, undefined, here)).toEqual({ ok: true, recoveryCodesDeleted: true });
+    const old = await appId(userId, "Old phone");
+    expect(await method.remove(userId, undefined, here)).toEqual({ ok: false, reason: "not_found" });
+    expect(await method.remove(other, old, here)).toEqual({ ok: false, reason: "not_found" });
+    expect(await method.remove(userId, old, here)).toEqual({ ok: true, recoveryCodesDeleted: false, detail: { app: "Old phone" } });
+    expect(await mfa.enrolledMethods(userId)).toEqual(["totp", "lookup_secret"]);
+    expect(await method.remove(userId, await appId(userId, "New phone"), here)).toEqual({ ok: true, recoveryCodesDeleted: true, detail: { app: "New phone" } });
     expect(await mfa.enrolledMethods(userId)).toEqual([]);
-    expect(eventsOf(userId).map((e) => e.type)).toEqual(["totp.removed", "recovery_codes.deleted"]);
+    expect(eventsOf(userId).map((e) => e.type)).toEqual(["totp.removed", "totp.removed", "recovery_codes.deleted"]);
   });
 
   it("WebAuthn: only the user's own key by id; codes stay while another second factor remains", async () => {

@@ -276,3 +276,16 @@ describe("recovery codes as a second factor", () => {
     expect(events.map((e) => e.type)).toEqual(["recovery_codes.deleted"]);
   });
 });
+
+describe("reminders on the settings page", () => {
+  const status = (remaining: number, createdAt: Date) => ({ createdAt, total: 10, remaining, used: [] });
+  const now = new Date("2027-06-01T00:00:00Z");
+
+  it("reminds without a confirmed set, with 3 or fewer left, and once the set is over a year old", () => {
+    expect(rc.recoveryCodesReminder(null, now)).toBe("none");
+    expect(rc.recoveryCodesReminder(status(3, now), now)).toBe("few_left");
+    expect(rc.recoveryCodesReminder(status(4, now), now)).toBeNull();
+    expect(rc.recoveryCodesReminder(status(10, new Date(now.getTime() - 366 * 86_400_000)), now)).toBe("old");
+    expect(rc.recoveryCodesReminder(status(10, new Date(now.getTime() - 364 * 86_400_000)), now)).toBeNull();
+  });
+});

@@ -196,6 +196,23 @@ export interface RecoveryCodesStatus {
   used: Array<{ number: number; usedAt: Date }>;
 }
 
+/** A confirmed set older than this is worth replacing: paper gets lost, password managers change. */
+export const RECOVERY_CODES_STALE_AFTER_DAYS = 365;
+
+/**
+ * Why the settings page should remind an account with a second factor about its recovery codes:
+ * no confirmed set (never made, or skipped after the first factor), 3 or fewer left, or a set over
+ * a year old. Null: nothing to say.
+ */
+export type RecoveryCodesReminder = "none" | "few_left" | "old";
+
+export function recoveryCodesReminder(status: RecoveryCodesStatus | null, now = new Date()): RecoveryCodesReminder | null {
+  if (!status) return "none";
+  if (status.remaining <= LOW_RECOVERY_CODES_THRESHOLD) return "few_left";
+  if (now.getTime() - status.createdAt.getTime() > RECOVERY_CODES_STALE_AFTER_DAYS * 86_400_000) return "old";
+  return null;
+}
+
 /** What the settings page shows about the valid set (never the codes: they are shown once). */
 export async function getRecoveryCodesStatus(userId: string): Promise<RecoveryCodesStatus | null> {
   const set = await findActiveRecoveryCodeSet(userId);

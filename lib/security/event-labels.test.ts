@@ -15,6 +15,7 @@ describe("user-chosen names in the log", () => {
     expect(userChosenNameRows({ key: spoof, passkey: true })).toEqual([["Key name", spoof]]);
     expect(userChosenNameRows({ key: "Old\nname\u202e" })).toEqual([["Key name", "Old\uFFFDname\uFFFD"]]);
     expect(userChosenNameRows({ key: "👩‍💻 laptop" })).toEqual([["Key name", "👩‍💻 laptop"]]);
+    expect(userChosenNameRows({ app: "Work phone", method: "totp" })).toEqual([["App name", "Work phone"]]);
     expect(userChosenNameRows({ method: "totp" })).toEqual([]);
     expect(userChosenNameRows({ key: 42 })).toEqual([]);
   });

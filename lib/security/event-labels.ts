@@ -87,6 +87,7 @@ const USER_CHOSEN_NAME_LABELS: Record<string, string> = {
   // Typed by whoever held the session: shown as data, never as part of a sentence.
   new_email: "New address",
   previous_email: "Previous address",
+  app: "App name",
 };
 
 /** The user-chosen names in an event's detail, as [label, value] rows, each one line of text. */

@@ -7,6 +7,8 @@ import { NOTICES, SECOND_FACTOR_CHANGES, settingsNotice } from "./notices";
 const SENDERS = [
   "app/settings/security/actions.ts",
   "app/settings/security/webauthn-actions.ts",
+  "app/settings/security/remove/actions.ts",
+  "app/settings/security/remove/page.tsx",
   "app/actions/recovery-codes-messages.ts",
   "app/settings/security/password-actions.ts",
   "app/settings/security/email-actions.ts",

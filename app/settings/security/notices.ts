@@ -13,7 +13,7 @@ export const NOTICES = {
   "totp-removed": { text: "Authenticator app removed.", tone: "info" },
   "totp-removed-codes-deleted": { text: "Authenticator app removed. Your recovery codes were deleted too: they only back up a second step.", tone: "info" },
   "recovery-codes-saved": { text: "Recovery codes saved. Any codes you had before no longer work.", tone: "success" },
-  "totp-exists": { text: "An authenticator app is already set up. Remove it first to set up another.", tone: "info" },
+  "factor-missing": { text: "That second step was already removed.", tone: "info" },
   "key-added": { text: "Security key added. You can use it to sign in.", tone: "success" },
   "key-renamed": { text: "Security key renamed.", tone: "success" },
   "key-removed": { text: "Security key removed.", tone: "info" },

@@ -8,7 +8,8 @@ import { Time } from "@/components/ui/time";
 import { listWebAuthnCredentials } from "@/db/queries/webauthn";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { listActiveSessions } from "@/lib/auth/session";
-import { getTotpStatus } from "@/lib/mfa/totp";
+import { getConfig } from "@/lib/config";
+import { listTotpApps } from "@/lib/mfa/totp";
 import { recentSecurityEvents } from "@/lib/security/audit";
 import { describeDevice } from "@/lib/security/device";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
@@ -16,8 +17,10 @@ import { SECOND_FACTOR_CHANGES, settingsNotice } from "./notices";
 import { EmailSection } from "./email-section";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
 import { SecurityLogList } from "@/components/security-log/list";
-import { AddSecurityKeyForm, RemoveSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
-import { RemoveTotpForm, TotpEnrolForm } from "./totp-section";
+import { AuthenticatorAppsSection } from "./authenticator-apps-section";
+import { OtherSessionsOffer } from "./other-sessions-offer";
+import { RemoveFactorButton } from "./remove-factor-button";
+import { AddSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 import { PasswordSection } from "./password-section";
 import { DeleteAccountSection } from "./delete-account-section";
 
@@ -26,50 +29,27 @@ export const metadata = { title: "Security settings" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function SecuritySettingsPage({ searchParams }: { searchParams: SearchParams }) {
-  const { session, availableAal } = await requirePrivileged("/settings/security");
+  const { session, availableAal, secondFactorPolicy } = await requirePrivileged("/settings/security");
   const params = await searchParams;
   const notice = settingsNotice(params.notice);
-  const [totp, keys, sessions, events] = await Promise.all([
-    getTotpStatus(session.userId),
+  const [totpApps, keys, sessions, events] = await Promise.all([
+    listTotpApps(session.userId),
     listWebAuthnCredentials(session.userId),
     listActiveSessions(session.userId),
     recentSecurityEvents(session.userId, 5),
   ]);
 
   return (
-    <AppShell email={session.email} signOut={signOutAction}>
+    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}>
       <h1 className="text-2xl font-semibold tracking-tight">Security settings</h1>
       <p className="mt-1 text-sm text-slate-600">Manage how you sign in and where you are signed in.</p>
       <div className="mt-4"><FormAlert message={notice?.text} tone={notice?.tone ?? "info"} /></div>
-      {typeof params.notice === "string" && SECOND_FACTOR_CHANGES.has(params.notice) && sessions.length > 1 ? (
-        <div role="group" aria-label="Other sessions" className="mb-4 flex flex-wrap items-center justify-between gap-3 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          <p>
-            Your account is also signed in {sessions.length === 2 ? "in 1 other session" : `in ${sessions.length - 1} other sessions`}.
-            If a device may be lost or in someone else&apos;s hands, sign them out.
-          </p>
-          <form action={revokeOtherSessionsAction}>
-            <SubmitButton variant="secondary">Sign out other sessions</SubmitButton>
-          </form>
-        </div>
-      ) : null}
+      {typeof params.notice === "string" && SECOND_FACTOR_CHANGES.has(params.notice) ? <OtherSessionsOffer others={sessions.length - 1} /> : null}
 
       <div className="mt-2 space-y-6">
-        <EmailSection userId={session.userId} />
+        {secondFactorPolicy?.enforced ? null : <EmailSection userId={session.userId} />}
 
-        <Section id="totp" title="Authenticator app"
-          description="Codes from an app on your phone, asked for after your password.">
-          {totp.enabled ? (
-            <div className="flex flex-wrap items-center justify-between gap-3">
-              <p className="text-sm text-slate-700">
-                <span className="font-medium text-emerald-700">On</span> · added <Time value={totp.createdAt} />
-                {totp.lastUsedAt ? <> · last used <Time value={totp.lastUsedAt} /></> : null}
-              </p>
-              <RemoveTotpForm />
-            </div>
-          ) : (
-            <TotpEnrolForm />
-          )}
-        </Section>
+        <AuthenticatorAppsSection apps={totpApps} appName={getConfig().APP_NAME} email={session.email} />
 
         <Section id="keys" title="Security keys"
           description="Hardware keys, or this device's fingerprint or face unlock. Keys that support it also work as passkeys: sign in without a password.">
@@ -87,17 +67,18 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
                     </p>
                     <div className="mt-1"><RenameSecurityKeyForm id={key.id} name={key.name} /></div>
                   </div>
-                  <RemoveSecurityKeyForm id={key.id} name={key.name} />
+                  <RemoveFactorButton factor="webauthn" id={key.id} name={key.name} />
                 </li>
               ))}
             </ul>
           ) : null}
-          <AddSecurityKeyForm />
+          <AddSecurityKeyForm appName={getConfig().APP_NAME} email={session.email} />
         </Section>
 
-        <RecoveryCodesPanel userId={session.userId} email={session.email} availableAal={availableAal}
-          emphasise={params.notice === "totp-enabled"} />
+        <RecoveryCodesPanel userId={session.userId} email={session.email} availableAal={availableAal} />
 
+        {/* Past the REQUIRE_SECOND_FACTOR deadline: only the factor sections until it is met. */}
+        {secondFactorPolicy?.enforced ? null : (<>
         <Section id="sessions" title="Sessions" description="Browsers and devices signed in to your account.">
           <ul className="divide-y divide-slate-200">
             {sessions.map((s) => (
@@ -138,6 +119,7 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
         </Section>
 
         <DeleteAccountSection email={session.email} />
+        </>)}
       </div>
     </AppShell>
   );

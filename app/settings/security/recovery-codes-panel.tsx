@@ -5,21 +5,26 @@ import { RecoveryCodesSummary } from "@/components/recovery-codes/summary";
 import { Section } from "@/components/ui/section";
 import type { Aal } from "@/lib/auth/aal";
 import { getConfig } from "@/lib/config";
-import { getRecoveryCodesStatus } from "@/lib/mfa/recovery-codes";
+import { getRecoveryCodesStatus, recoveryCodesReminder, type RecoveryCodesReminder } from "@/lib/mfa/recovery-codes";
+
+const REMINDERS: Record<RecoveryCodesReminder, { lead: string; text: string }> = {
+  none: { lead: "Next step:", text: "generate recovery codes and keep them safe, so losing your phone or key doesn't lock you out." },
+  few_left: { lead: "Running low:", text: "you have 3 or fewer recovery codes left. Generate a new set before you run out." },
+  old: { lead: "Time for new codes:", text: "your recovery codes are over a year old. Generate a new set, check you can find it, and throw the old one away." },
+};
 
 /**
  * The settings page's "Recovery codes" section. Rendering only reads: codes generated on an
  * earlier view of the page can't be confirmed any more (lib/security/page-view.ts).
  */
-export async function RecoveryCodesPanel({ userId, email, availableAal, emphasise }: {
+export async function RecoveryCodesPanel({ userId, email, availableAal }: {
   userId: string;
   email: string;
   availableAal: Aal;
-  /** Right after the first second factor was added: invite the user to make codes now. */
-  emphasise: boolean;
 }) {
   const status = await getRecoveryCodesStatus(userId);
-  const prompt = emphasise && !status;
+  const reminder = availableAal === "aal2" ? recoveryCodesReminder(status) : null;
+  const prompt = reminder !== null;
   return (
     <div className={prompt ? "rounded-2xl ring-2 ring-brand-500 ring-offset-2" : undefined}>
       <Section id="recovery-codes" title="Recovery codes"
@@ -28,10 +33,9 @@ export async function RecoveryCodesPanel({ userId, email, availableAal, emphasis
           <p className="text-sm text-slate-700">Set up an authenticator app or a security key first: recovery codes are a backup for them.</p>
         ) : (
           <div className="space-y-4">
-            {prompt ? (
-              <p className="rounded-lg border border-brand-200 bg-brand-50 px-3 py-2 text-sm text-brand-900">
-                <strong className="font-semibold">Next step:</strong> generate recovery codes and keep them safe, so losing your
-                phone doesn&apos;t lock you out.
+            {reminder ? (
+              <p role="note" aria-label="Recovery codes reminder" className="rounded-lg border border-brand-200 bg-brand-50 px-3 py-2 text-sm text-brand-900">
+                <strong className="font-semibold">{REMINDERS[reminder].lead}</strong> {REMINDERS[reminder].text}
               </p>
             ) : null}
             <RecoveryCodesSummary status={status} />

@@ -11,18 +11,20 @@ import { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
 import {
   beginSecurityKeyRegistration,
   finishSecurityKeyRegistration,
-  removeSecurityKeyAction,
   renameSecurityKeyAction,
   securityKeysNeedJavaScript,
+  type FinishRegistrationState,
 } from "./webauthn-actions";
+import { FirstRecoveryCodes } from "./first-recovery-codes";
+import { OtherSessionsOffer } from "./other-sessions-offer";
 
 /**
  * Naming and registering a key. The form's own action only answers "needs JavaScript": with
  * JavaScript the submit is taken over to run the WebAuthn ceremony in the browser.
  */
-export function AddSecurityKeyForm() {
+export function AddSecurityKeyForm({ appName, email }: { appName: string; email: string }) {
   const [noScriptState, noScriptAction] = useActionState(securityKeysNeedJavaScript, {} as FormState);
-  const [state, setState] = useState<FormState>({});
+  const [state, setState] = useState<FinishRegistrationState>({});
   const [pending, startTransition] = useTransition();
 
   function register(event: React.FormEvent<HTMLFormElement>) {
@@ -42,22 +44,33 @@ export function AddSecurityKeyForm() {
         setState({ message: ceremonyErrorMessage(error, "register") });
         return;
       }
-      // On success the action redirects, which re-renders the page with the new key.
+      // On success the action redirects, which re-renders the page with the new key, or (no
+      // confirmed recovery codes yet) answers with a fresh set to show here.
       const result = await finishSecurityKeyRegistration(name, response);
       if (result) setState(result);
     });
   }
 
+
   const shown = state.message || state.errors ? state : noScriptState;
   return (
-    <form action={noScriptAction} onSubmit={register} className="space-y-3" noValidate>
-      <FormAlert message={shown.message} />
-      <Field label="Key name" name="name" required maxLength={KEY_NAME_MAX_LENGTH} autoComplete="off"
-        placeholder="e.g. Blue YubiKey or This laptop" errors={shown.errors?.name} className="max-w-sm" />
-      <button type="submit" disabled={pending} aria-disabled={pending} className={buttonClass("primary")}>
-        {pending ? "Waiting for your key…" : "Add security key"}
-      </button>
-    </form>
+    <div className="space-y-5">
+      {state.recoveryCodes ? (
+        <div className="space-y-4">
+          <FormAlert tone="success" message="Security key added. You can use it to sign in." />
+          <OtherSessionsOffer others={state.otherSessions ?? 0} />
+          <FirstRecoveryCodes pending={state.recoveryCodes} appName={appName} email={email} />
+        </div>
+      ) : null}
+      <form action={noScriptAction} onSubmit={register} className="space-y-3" noValidate>
+        <FormAlert message={shown.message} />
+        <Field label="Key name" name="name" required maxLength={KEY_NAME_MAX_LENGTH} autoComplete="off"
+          placeholder="e.g. Blue YubiKey or This laptop" errors={shown.errors?.name} className="max-w-sm" />
+        <button type="submit" disabled={pending} aria-disabled={pending} className={buttonClass("primary")}>
+          {pending ? "Waiting for your key…" : "Add security key"}
+        </button>
+      </form>
+    </div>
   );
 }
 
@@ -73,14 +86,5 @@ export function RenameSecurityKeyForm({ id, name }: { id: string; name: string }
         <SubmitButton variant="secondary">Save name</SubmitButton>
       </form>
     </details>
-  );
-}
-
-export function RemoveSecurityKeyForm({ id, name }: { id: string; name: string }) {
-  return (
-    <form action={removeSecurityKeyAction}>
-      <input type="hidden" name="credential_id" value={id} />
-      <SubmitButton variant="danger" aria-label={`Remove ${name}`}>Remove</SubmitButton>
-    </form>
   );
 }

@@ -4,18 +4,44 @@ import { useActionState } from "react";
 import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { enrolTotpAction, removeTotpAction, type TotpEnrolmentState } from "./actions";
+import { KEY_NAME_MAX_LENGTH } from "@/lib/mfa/webauthn-limits";
+import { enrolTotpAction, type TotpEnrolmentState } from "./actions";
+import { FirstRecoveryCodes } from "./first-recovery-codes";
+import { OtherSessionsOffer } from "./other-sessions-offer";
 
-export function TotpEnrolForm() {
+/**
+ * Setting up an authenticator app: App name → QR code and setup key → Authentication code. Adding
+ * one never touches the account's other apps or its recovery codes.
+ */
+export function TotpEnrolForm({ defaultName, another, appName, email }: {
+  /** What the App name field starts with: "Authenticator app", or "Authenticator app 2" and on. */
+  defaultName: string;
+  /** The account has an app already: the button says "another". */
+  another: boolean;
+  appName: string;
+  email: string;
+}) {
   const [state, formAction] = useActionState(enrolTotpAction, {} as TotpEnrolmentState);
   const enrolment = state.enrolment;
   if (!enrolment) {
     return (
-      <form action={formAction}>
-        <FormAlert message={state.message} />
-        <input type="hidden" name="intent" value="start" />
-        <SubmitButton>Set up authenticator app</SubmitButton>
-      </form>
+      <div className="space-y-5">
+        {state.added ? (
+          <div className="space-y-4">
+            <FormAlert tone="success" message={`Authenticator app added: ${state.added.name}. You'll be asked for a code when you sign in.`} />
+            <OtherSessionsOffer others={state.added.otherSessions} />
+            <FirstRecoveryCodes pending={state.added.recoveryCodes} appName={appName} email={email} />
+          </div>
+        ) : null}
+        <form action={formAction} className="space-y-3" noValidate>
+          <FormAlert message={state.message} />
+          <input type="hidden" name="intent" value="start" />
+          <Field label="App name" name="name" id="totp-app-name" required maxLength={KEY_NAME_MAX_LENGTH} autoComplete="off"
+            defaultValue={defaultName} hint="To tell your apps apart, e.g. the phone or password manager it is on."
+            errors={state.errors?.name} className="max-w-sm" />
+          <SubmitButton>{another ? "Set up another authenticator app" : "Set up authenticator app"}</SubmitButton>
+        </form>
+      </div>
     );
   }
   return (
@@ -23,6 +49,7 @@ export function TotpEnrolForm() {
       <FormAlert message={state.message} />
       <input type="hidden" name="intent" value="confirm" />
       <input type="hidden" name="sealed" value={enrolment.sealed} />
+      <p className="text-sm text-slate-700">Setting up <span className="font-medium text-slate-900">{enrolment.name}</span>.</p>
       <ol className="list-decimal space-y-4 pl-5 text-sm text-slate-700">
         <li>
           Scan this QR code with your authenticator app (Google Authenticator, 1Password, Authy, …).
@@ -43,14 +70,6 @@ export function TotpEnrolForm() {
       <Field label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code"
         maxLength={16} required errors={state.errors?.code} className="max-w-xs" />
       <SubmitButton>Verify</SubmitButton>
-    </form>
-  );
-}
-
-export function RemoveTotpForm() {
-  return (
-    <form action={removeTotpAction}>
-      <SubmitButton variant="danger">Remove</SubmitButton>
     </form>
   );
 }

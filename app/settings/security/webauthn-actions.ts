@@ -1,17 +1,19 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { requirePrivileged } from "@/lib/auth/guards";
-import { recordAuthenticationStep } from "@/lib/auth/session";
+import { listActiveSessions, recordAuthenticationStep } from "@/lib/auth/session";
 import { beginWebAuthnRegistration, confirmWebAuthnRegistration, renameWebAuthnKey } from "@/lib/mfa/webauthn";
 import { keyNameSchema, registrationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields, opaqueIdSchema } from "@/lib/security/action-input";
-import { secondFactorMethod } from "@/lib/mfa";
+import { offerRecoveryCodes } from "@/app/actions/first-recovery-codes";
+import type { PendingRecoveryCodes } from "@/lib/mfa/recovery-codes";
 
 const SETTINGS = "/settings/security";
 
@@ -33,9 +35,16 @@ const REGISTRATION_MESSAGES = {
   duplicate: "This security key is already registered.",
 } as const;
 
+/** What adding a key answers when it doesn't redirect: a refusal, or recovery codes to show at once. */
+export interface FinishRegistrationState extends FormState {
+  recoveryCodes?: PendingRecoveryCodes;
+  /** With recoveryCodes: how many other sessions to offer signing out (the notice's offer, inline). */
+  otherSessions?: number;
+}
+
 /** Step two: verify the new credential and store it. */
-export async function finishSecurityKeyRegistration(name: unknown, response: unknown): Promise<FormState> {
-  const { session } = await requirePrivileged(SETTINGS);
+export async function finishSecurityKeyRegistration(name: unknown, response: unknown): Promise<FinishRegistrationState> {
+  const { session, availableAal } = await requirePrivileged(SETTINGS);
   const parsedName = keyNameSchema.safeParse(name);
   if (!parsedName.success) return { errors: { name: z.flattenError(parsedName.error).formErrors } };
   const parsedResponse = registrationResponseSchema.safeParse(response);
@@ -54,7 +63,11 @@ export async function finishSecurityKeyRegistration(name: unknown, response: unk
   // The key just answered a challenge: this session completed WebAuthn and stays at the account's
   // new highest level.
   await recordAuthenticationStep(session, { method: "webauthn", effect: "enrolment" });
-  redirect(`${SETTINGS}?notice=key-added`);
+  const recoveryCodes = await offerRecoveryCodes(session, availableAal);
+  if (!recoveryCodes) redirect(`${SETTINGS}?notice=key-added`);
+  // Shown where the key was added; the key list re-renders around it.
+  revalidatePath(SETTINGS);
+  return { recoveryCodes, otherSessions: (await listActiveSessions(session.userId)).length - 1 };
 }
 
 /** Forms posting these actions don't need JavaScript. */
@@ -73,14 +86,4 @@ export async function renameSecurityKeyAction(_previous: FormState, input: FormD
   if (!renamed) redirect(`${SETTINGS}?notice=key-missing`);
   await recordSecurityEvent(session.userId, "webauthn.renamed", await getClientContext(), { key: parsed.data.name });
   redirect(`${SETTINGS}?notice=key-renamed`);
-}
-
-export async function removeSecurityKeyAction(input: FormData): Promise<void> {
-  const formData = formFields(input);
-  const { session } = await requirePrivileged(SETTINGS);
-  const id = opaqueIdSchema.safeParse(formData.get("credential_id"));
-  if (!id.success) redirect(`${SETTINGS}?notice=key-missing`);
-  const outcome = await secondFactorMethod("webauthn").remove(session.userId, id.data, { client: await getClientContext() });
-  if (!outcome.ok) redirect(`${SETTINGS}?notice=key-missing`);
-  redirect(`${SETTINGS}?notice=${outcome.recoveryCodesDeleted ? "key-removed-codes-deleted" : "key-removed"}`);
 }

@@ -19,7 +19,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function SecurityLogPage({ searchParams }: { searchParams: SearchParams }) {
   // Gated exactly like the settings page: the log shows devices and IP addresses.
-  const { session } = await requirePrivileged(LOG);
+  const { session, secondFactorPolicy } = await requirePrivileged(LOG);
   const raw = await searchParams;
   const params = paramsSchema.safeParse({ before: typeof raw.before === "string" ? raw.before : undefined });
   const before = params.success ? params.data.before : undefined;
@@ -28,7 +28,7 @@ export default async function SecurityLogPage({ searchParams }: { searchParams: 
   const older = rows.length > PAGE_SIZE ? events.at(-1)?.id : undefined;
 
   return (
-    <AppShell email={session.email} signOut={signOutAction}>
+    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}>
       <p className="text-sm"><Link href="/settings/security" className="text-brand-700 underline underline-offset-4">← Security settings</Link></p>
       <h1 className="mt-2 text-2xl font-semibold tracking-tight">Security log</h1>
       <p className="mt-1 text-sm text-slate-600">
