@@ -95,10 +95,14 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
   recovery_code_used: (f) => {
     const number = num(f.detail.code_number);
     const left = num(f.detail.codes_remaining);
+    // The same step guards a password reset (lib/auth/password-reset.ts marks it "during").
+    const reset = f.detail.during === "password_reset";
     return {
-      subject: `A recovery code was used to sign in to your ${f.appName} account`,
+      subject: reset
+        ? `A recovery code was used to reset the password of your ${f.appName} account`
+        : `A recovery code was used to sign in to your ${f.appName} account`,
       summary:
-        `${number ? `Recovery code ${number}` : "A recovery code"} was used as the second step to sign in to your account.` +
+        `${number ? `Recovery code ${number}` : "A recovery code"} was used as the second step ${reset ? "of a password reset for" : "to sign in to"} your account.` +
         (left === undefined ? "" : ` ${left === 0 ? "You have no recovery codes left" : `You have ${plural(left, "recovery code", "recovery codes")} left`}.`),
       advice:
         `${REVIEW(f)} Then generate new recovery codes: someone who has one of your codes and your password can sign in.` +

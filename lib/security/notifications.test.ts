@@ -128,6 +128,11 @@ describe("security notifications in the outbox", () => {
 
     const last = await oneMail(id, "second_factor.succeeded", { method: "lookup_secret", code_number: 7, codes_remaining: 0 });
     expect(last.text).toContain("You have no recovery codes left.");
+
+    // The same step at a password reset says so, not "to sign in".
+    const reset = await oneMail(id, "second_factor.succeeded", { method: "lookup_secret", code_number: 8, codes_remaining: 1, during: "password_reset" });
+    expect(reset.headers.subject).toBe("A recovery code was used to reset the password of your Twofold account");
+    expect(reset.text).toContain("Recovery code 8 was used as the second step of a password reset for your account.");
   });
 
   it("an ordinary second step sends nothing", async () => {
