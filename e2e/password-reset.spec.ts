@@ -8,6 +8,7 @@ import { securityEventTypes, sqlGet, sqlRun } from "./support/db";
 import { mailsTo } from "./support/mail";
 import { createConfirmedCodes } from "./support/recovery-codes";
 import { totp } from "./support/totp";
+import { addSecurityKey, addVirtualAuthenticator } from "./support/webauthn";
 import { enrolTotp, passTotpStep, type Authenticator } from "./support/totp-session";
 import { EMAIL_LABEL, attemptSignIn, getSession, signIn, signUp, uniqueEmail } from "./support/users";
 import type { Browser, Page } from "@playwright/test";
@@ -142,6 +143,33 @@ test("a TOTP account passes its code first (a wrong one counts against the share
   await expect(page).toHaveURL(/\/login\/2fa/);
   expect((await getSession(page)).body.session.aal).toBe("aal1");
   await passTotpStep(page, authenticator);
+  expect((await getSession(page)).body.session.aal).toBe("aal2");
+});
+
+test("an account with a security key only passes its key first, then sets the password; the key is still asked for", async ({ page, context }) => {
+  const email = uniqueEmail("reset-key");
+  await signUp(page, email, PASSWORD);
+  await addVirtualAuthenticator(context, page, "security-key");
+  await page.goto("/settings/security");
+  await addSecurityKey(page, "Desk key");
+  await expect(page.getByText("Desk key", { exact: true })).toBeVisible();
+  await page.getByRole("button", { name: /^sign out$/i }).first().click();
+
+  const link = await requestLink(page, email);
+  await page.goto(link);
+  await expect(page).toHaveURL(/\/reset-password$/);
+  // The key comes first: no password field, no code field for an app the account doesn't have.
+  await expect(page.getByLabel(/^new password$/i)).toHaveCount(0);
+  await expect(page.getByLabel(/authentication code/i)).toHaveCount(0);
+  await page.getByRole("button", { name: /^use a security key$/i }).click();
+  await expect(page.getByLabel(/^new password$/i)).toBeVisible();
+  await setNewPassword(page, NEW_PASSWORD);
+
+  await signIn(page, email, NEW_PASSWORD);
+  await expect(page).toHaveURL(/\/login\/2fa/);
+  expect((await getSession(page)).body.session.aal).toBe("aal1");
+  await page.getByRole("button", { name: /^use a security key$/i }).click();
+  await page.waitForURL((url) => url.pathname !== "/login/2fa");
   expect((await getSession(page)).body.session.aal).toBe("aal2");
 });
 
