@@ -121,11 +121,17 @@ export function kickMailDelivery(): void {
   }
   state.running = (async () => {
     try {
+      // A kick while the retry is being scheduled (an await) must start another pass too: once the
+      // retry time has been read, a mail queued meanwhile would otherwise wait for a timer that may
+      // never be set, until some later mail kicked the worker. The last check runs synchronously
+      // before `running` is cleared, so no kick can fall between the two.
       do {
-        state.again = false;
-        await deliverDueMails();
+        do {
+          state.again = false;
+          await deliverDueMails();
+        } while (state.again);
+        await scheduleRetry();
       } while (state.again);
-      await scheduleRetry();
     } catch (error) {
       // The database itself failed; the next enqueue or start tries again.
       console.error(`[mail] delivery pass failed: ${error instanceof Error ? error.message : String(error)}`);
