@@ -25,6 +25,13 @@ export type SecurityMailKind =
   | "email_change_requested"
   | "email_changed";
 
+/** The labelled facts of a mail (when, device, address…) as rows: values are data, never prose. */
+function detailsTable(rows: ReadonlyArray<readonly [string, string]>): string {
+  return `<table role="presentation" style="border-collapse: collapse;">
+${rows.map(([label, value]) => `<tr><th scope="row" style="text-align: left; padding: 2px 12px 2px 0;">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join("\n")}
+</table>`;
+}
+
 export interface SecurityMailFacts {
   appName: string;
   /** Absolute URL of the security settings page. */
@@ -248,9 +255,7 @@ export function renderSecurityMail(kind: SecurityMailKind, facts: SecurityMailFa
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family: system-ui, sans-serif; color: #0f172a; line-height: 1.5; max-width: 36rem;">
 <p>${escapeHtml(summary)}</p>
-<table role="presentation" style="border-collapse: collapse;">
-${rows.map(([label, value]) => `<tr><th scope="row" style="text-align: left; padding: 2px 12px 2px 0;">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join("\n")}
-</table>
+${detailsTable(rows)}
 <p>${escapeHtml(advice)}</p>
 <p><a href="${escapeHtml(facts.settingsUrl)}">Open your security settings</a></p>
 <hr>
@@ -322,9 +327,7 @@ export function renderAccountDeletedMail(input: {
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family: system-ui, sans-serif; color: #0f172a; line-height: 1.5; max-width: 36rem;">
 <p>${escapeHtml(summary)}</p>
-<table role="presentation" style="border-collapse: collapse;">
-${rows.map(([label, value]) => `<tr><th scope="row" style="text-align: left; padding: 2px 12px 2px 0;">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join("\n")}
-</table>
+${detailsTable(rows)}
 <p>${escapeHtml(advice)}</p>
 <hr>
 <p style="font-size: 0.875em; color: #475569;">${escapeHtml(footer)}</p>
