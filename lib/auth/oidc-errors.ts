@@ -29,6 +29,24 @@ function chain(error: unknown): ErrorLike[] {
   return seen;
 }
 
+/** One line naming each error of the chain, for the server log. */
+export function describeChain(error: unknown): string {
+  return chain(error)
+    .map((e) => [e.name, e.code, e.message].filter((part) => typeof part === "string" && part.length > 0).join(" "))
+    .filter(Boolean)
+    .join(" <- ")
+    .slice(0, 1000);
+}
+
+/**
+ * The provider's own answer to the authorization request (?error=… on the callback), when Auth.js
+ * passed the state check and then refused it: Auth.js drops the code from the error it raises.
+ */
+export function providerAnswerFailure(errorParam: string | null): OidcFailure | undefined {
+  if (errorParam === null) return undefined;
+  return errorParam === "access_denied" ? "denied" : "failed";
+}
+
 export function classifyOidcError(error: unknown): OidcFailure {
   const links = chain(error);
   const text = (e: ErrorLike) => `${String(e.name ?? "")} ${String(e.code ?? "")} ${String(e.message ?? "")}`;

@@ -6,7 +6,7 @@ import type { OIDCConfig } from "next-auth/providers";
 import { getConfig, type OidcProviderConfig } from "@/lib/config";
 import { authSecret } from "@/lib/crypto/keys";
 import { finishProviderSignIn, type ProviderClaims } from "@/lib/auth/oidc-identity";
-import { classifyOidcError, type OidcFailure } from "@/lib/auth/oidc-errors";
+import { classifyOidcError, describeChain, type OidcFailure } from "@/lib/auth/oidc-errors";
 
 /**
  * Auth.js (next-auth v5) runs the OpenID Connect protocol for us, and only that: discovery, the
@@ -66,9 +66,11 @@ function authConfig(): NextAuthConfig {
     },
     logger: {
       error(error) {
+        const failure = classifyOidcError(error);
         const store = failures.getStore();
-        if (store) store.failure = classifyOidcError(error);
-        else console.error(`[oidc] ${error.name}: ${error.message}`);
+        if (store) store.failure = failure;
+        // The cause chain is for the operator; the browser only sees the reason's words.
+        console.error(`[oidc] ${failure}: ${describeChain(error)}`);
       },
       warn(code) {
         // "debug-enabled" and the like: nothing a user sees.

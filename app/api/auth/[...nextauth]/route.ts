@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { runAuthRoute } from "@/lib/auth/oidc";
+import { providerAnswerFailure } from "@/lib/auth/oidc-errors";
 import { recordOidcRefusal, refusalUrl, takeOidcIntent } from "@/lib/auth/oidc-identity";
 import { getConfig } from "@/lib/config";
 import { getClientContext } from "@/lib/security/client";
@@ -23,7 +24,11 @@ async function handle(request: NextRequest, method: "GET" | "POST"): Promise<Res
     !target.searchParams.get("error")!.startsWith("oidc_");
   if (!authjsError && !failure) return response;
   const intent = await takeOidcIntent();
-  const reason = failure ?? "failed";
+  // A provider's ?error= answer reaches Auth.js's error only as "OAuthCallbackError": read it here.
+  const answered = request.nextUrl.pathname.endsWith("/callback/oidc") && (failure === "failed" || failure === undefined)
+    ? providerAnswerFailure(request.nextUrl.searchParams.get("error"))
+    : undefined;
+  const reason = answered ?? failure ?? "failed";
   await recordOidcRefusal(reason, intent, await getClientContext());
   const redirect = NextResponse.redirect(new URL(refusalUrl(reason, intent), getConfig().origin), 303);
   // Keep Auth.js's cookie clean-up (its spent state, PKCE and nonce cookies).
