@@ -76,7 +76,7 @@ export async function insertUserWithIdentity(user: typeof users.$inferInsert, id
         if (linked.length !== 1) throw new IdentityTaken();
         return true;
       },
-      { lock: `linked-identity:${identity.issuer}\0${identity.subject}` },
+      { lock: `linked-identity:${identity.issuer} ${identity.subject}` },
     );
   } catch (error) {
     if (error instanceof IdentityTaken) return false;
