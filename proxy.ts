@@ -22,9 +22,25 @@ function contentSecurityPolicy(nonce: string): string {
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action 'self'${oidcFormTarget()}`,
     "frame-ancestors 'none'",
   ].join("; ");
+}
+
+/**
+ * The sign-in, re-authentication and link buttons of the OpenID Connect provider are plain forms
+ * whose action answers with a redirect to the provider, and browsers hold redirects after a form
+ * post to form-action too: the provider's origin (OIDC_ISSUER's, where its authorization endpoint
+ * is) is allowed as well. Read from the environment: this edge-light module can't import lib/config.
+ */
+function oidcFormTarget(): string {
+  const issuer = process.env.OIDC_ISSUER;
+  if (!issuer) return "";
+  try {
+    return ` ${new URL(issuer).origin}`;
+  } catch {
+    return "";
+  }
 }
 
 // Two years, subdomains included: the hstspreload.org minimum, and long enough that a returning

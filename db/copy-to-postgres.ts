@@ -32,6 +32,7 @@ const COPY_ORDER = [
   "mailOutbox",
   "passwordResetTokens",
   "emailTokens",
+  "linkedIdentities",
 ] as const satisfies ReadonlyArray<keyof typeof sqlite & keyof typeof postgres>;
 
 const BATCH = 500;

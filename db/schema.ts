@@ -24,4 +24,5 @@ export const {
   mailOutbox,
   passwordResetTokens,
   emailTokens,
+  linkedIdentities,
 } = tables;

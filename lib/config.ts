@@ -75,6 +75,23 @@ const schema = dbConfigSchema.extend({
   ),
   /** Days an account has, from the policy's first sign-in (or its sign-up), before it may only enrol; 0: at once. */
   REQUIRE_SECOND_FACTOR_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  /**
+   * One OpenID Connect provider as a first factor (lib/auth/oidc.ts); all four or none. The
+   * redirect URI to register at the provider is APP_ORIGIN/api/auth/callback/oidc.
+   */
+  OIDC_ISSUER: z.preprocess(unsetIfEmpty, z.url().optional()),
+  OIDC_CLIENT_ID: z.preprocess(unsetIfEmpty, z.string().min(1).max(512).optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(unsetIfEmpty, z.string().min(1).max(1024).optional()),
+  /** The provider's name on the buttons: "Sign in with OIDC_NAME", "Link OIDC_NAME". */
+  OIDC_NAME: z.preprocess(unsetIfEmpty, z.string().trim().min(1).max(64).optional()),
+}).superRefine((env, ctx) => {
+  const oidc = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_NAME"] as const;
+  const set = oidc.filter((name) => env[name] !== undefined);
+  if (set.length > 0 && set.length < oidc.length) {
+    for (const name of oidc.filter((n) => env[n] === undefined)) {
+      ctx.addIssue({ code: "custom", path: [name], message: `must be set too (${set.join(", ")} ${set.length === 1 ? "is" : "are"}), or unset them all` });
+    }
+  }
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -82,7 +99,16 @@ export type Config = z.infer<typeof schema> & {
   /** WebAuthn relying-party id: the host name users see. */
   rpId: string;
   secureCookies: boolean;
+  /** The OpenID Connect provider, when all of OIDC_* are set. */
+  oidc: OidcProviderConfig | undefined;
 };
+
+export interface OidcProviderConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+}
 
 let cached: Config | undefined;
 
@@ -121,5 +147,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     origin,
     rpId: origin.hostname,
     secureCookies: origin.protocol === "https:",
+    oidc:
+      parsed.data.OIDC_ISSUER && parsed.data.OIDC_CLIENT_ID && parsed.data.OIDC_CLIENT_SECRET && parsed.data.OIDC_NAME
+        ? { issuer: parsed.data.OIDC_ISSUER, clientId: parsed.data.OIDC_CLIENT_ID, clientSecret: parsed.data.OIDC_CLIENT_SECRET, name: parsed.data.OIDC_NAME }
+        : undefined,
   };
 }

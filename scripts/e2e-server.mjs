@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLoadBalancer } from "./load-balancer.mjs";
+import { startOidcProvider, TEST_CLIENT } from "./oidc-provider.mjs";
 import { startPostgres } from "./postgres.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -45,6 +46,9 @@ function freePort() {
   });
 }
 
+// The OpenID Connect provider every app server signs in through (scripts/oidc-provider.mjs).
+let oidcEnv = {};
+
 function startApp(appPort, env, hostname) {
   const args = [path.join(root, "server.mjs"), "-p", String(appPort), ...(hostname ? ["-H", hostname] : [])];
   const child = spawn(process.execPath, args, {
@@ -60,6 +64,7 @@ function startApp(appPort, env, hostname) {
       AUTH_SECRET: "e2e0".repeat(16),
       // Must equal the browser's origin: WebAuthn checks it and derives the RP ID (`localhost`) from it.
       APP_ORIGIN: `http://localhost:${port}`,
+      ...oidcEnv,
       ...env,
     },
   });
@@ -85,12 +90,15 @@ const envFile = process.env.E2E_ENV_FILE || path.join(root, "test-results", "e2e
 mkdirSync(path.dirname(envFile), { recursive: true });
 
 try {
+  const oidc = await startOidcProvider({ port: await freePort(), appOrigin: `http://localhost:${port}` });
+  stops.push(() => oidc.stop());
+  oidcEnv = { OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: TEST_CLIENT.id, OIDC_CLIENT_SECRET: TEST_CLIENT.secret, OIDC_NAME: "Example ID" };
   if (topology === "sqlite") {
     // The test runner plays the one trusted proxy: specs give each simulated client its own
     // address in X-Forwarded-For (e2e/support/fixtures.ts), so per-address limits don't make tests
     // throttle each other. A request without the header has no address (e2e/client-address.spec.ts).
     startApp(port, { DATABASE_PATH: databasePath, TRUSTED_PROXY_HOPS: "1" });
-    writeFileSync(envFile, JSON.stringify({ dataDir, databasePath, outboxDir, port, appOrigins: [`http://localhost:${port}`] }, null, 2) + "\n");
+    writeFileSync(envFile, JSON.stringify({ dataDir, databasePath, outboxDir, port, appOrigins: [`http://localhost:${port}`], oidcIssuer: oidc.issuer }, null, 2) + "\n");
   } else {
     const cluster = await startPostgres({ database: "twofold_e2e" });
     stops.push(() => cluster.stop());
@@ -102,7 +110,7 @@ try {
     stops.push(() => balancer.stop());
     writeFileSync(
       envFile,
-      JSON.stringify({ dataDir, databasePath, databaseUrl: cluster.url, postgresDataDir: path.join(cluster.dir, "data"), outboxDir, port, appOrigins }, null, 2) + "\n",
+      JSON.stringify({ dataDir, databasePath, databaseUrl: cluster.url, postgresDataDir: path.join(cluster.dir, "data"), outboxDir, port, appOrigins, oidcIssuer: oidc.issuer }, null, 2) + "\n",
     );
   }
 } catch (error) {

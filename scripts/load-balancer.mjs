@@ -53,6 +53,11 @@ ${upstreams.map((origin) => `    server ${new URL(origin).host} max_fails=0;`).j
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_buffering off;
+      # Starting a provider sign-in answers with Auth.js's state, PKCE, nonce and callback cookies,
+      # sealed: headers past nginx's default 4-8k buffer would be a 502 ("upstream sent too big header").
+      proxy_buffer_size 32k;
+      proxy_buffers 8 32k;
+      proxy_busy_buffers_size 64k;
       proxy_read_timeout 60s;
     }
   }

@@ -21,6 +21,7 @@ let q: {
   recovery: typeof import("./recovery-codes");
   reset: typeof import("./password-reset");
   emailTokens: typeof import("./email-tokens");
+  identities: typeof import("./linked-identities");
   mail: typeof import("./mail-outbox");
   rateLimits: typeof import("./rate-limits");
   events: typeof import("./security-events");
@@ -39,6 +40,7 @@ beforeAll(async () => {
     recovery: await import("./recovery-codes"),
     reset: await import("./password-reset"),
     emailTokens: await import("./email-tokens"),
+    identities: await import("./linked-identities"),
     mail: await import("./mail-outbox"),
     rateLimits: await import("./rate-limits"),
     events: await import("./security-events"),
@@ -93,6 +95,9 @@ async function fullAccount(): Promise<{ id: string; email: string; sessionIds: s
   });
   await q.emailTokens.replaceEmailToken({
     tokenHash: `email-${id}`, userId: id, purpose: "verify", email, createdAt: now(), expiresAt: new Date(Date.now() + 86_400_000),
+  });
+  await q.identities.insertLinkedIdentity({
+    id: randomUUID(), userId: id, provider: "oidc", issuer: "https://id.example.test", subject: `sub-${id}`, email, createdAt: now(), lastUsedAt: null,
   });
   await q.mail.insertMail(mailRow(id, email));
   await q.mail.insertMail({ ...mailRow(id, email), status: "sent", sentAt: now() });
@@ -176,7 +181,7 @@ describe("deleteUserAccount", () => {
     const removed = await q.users.deleteUserAccount({ userId: doomed.id, email: doomed.email, rateLimits: ACCOUNT_KEYS(doomed), farewell });
     expect(removed).toEqual({
       sessions: 2, totpCredentials: 1, webauthnCredentials: 2, recoveryCodeSets: 2, recoveryCodes: 20,
-      passwordResetTokens: 1, emailTokens: 1, mails: 2, rateLimits: 5, securityEvents: 3,
+      passwordResetTokens: 1, emailTokens: 1, linkedIdentities: 1, mails: 2, rateLimits: 5, securityEvents: 3,
     });
 
     const after = await rowsOf(doomed, doomedSets);

@@ -4,6 +4,7 @@ import { getDb, rowsAffected, step, writeTransaction } from "@/db/client";
 import { isUniqueViolation } from "@/db/errors";
 import {
   emailTokens,
+  linkedIdentities,
   mailOutbox,
   passwordResetTokens,
   rateLimits,
@@ -103,6 +104,7 @@ export interface AccountDeletionReport {
   recoveryCodes: number;
   passwordResetTokens: number;
   emailTokens: number;
+  linkedIdentities: number;
   mails: number;
   rateLimits: number;
   securityEvents: number;
@@ -142,6 +144,7 @@ export async function deleteUserAccount(input: {
         recoveryCodeSets: rowsAffected(yield* step(tx.delete(recoveryCodeSets).where(eq(recoveryCodeSets.userId, userId)))),
         passwordResetTokens: rowsAffected(yield* step(tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId)))),
         emailTokens: rowsAffected(yield* step(tx.delete(emailTokens).where(eq(emailTokens.userId, userId)))),
+        linkedIdentities: rowsAffected(yield* step(tx.delete(linkedIdentities).where(eq(linkedIdentities.userId, userId)))),
         mails: rowsAffected(yield* step(tx.delete(mailOutbox).where(eq(mailOutbox.userId, userId)))),
         rateLimits:
           input.rateLimits.length === 0

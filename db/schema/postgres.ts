@@ -224,3 +224,23 @@ export const emailTokens = pgTable(
   },
   (t) => [uniqueIndex("email_tokens_user_purpose_idx").on(t.userId, t.purpose), index("email_tokens_expires_idx").on(t.expiresAt)],
 );
+
+export const linkedIdentities = pgTable(
+  "linked_identities",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    email: text("email"),
+    createdAt: createdAt(),
+    lastUsedAt: epochMs("last_used_at"),
+  },
+  (t) => [
+    uniqueIndex("linked_identities_issuer_subject_idx").on(t.issuer, t.subject),
+    index("linked_identities_user_idx").on(t.userId),
+  ],
+);

@@ -298,3 +298,29 @@ export const emailTokens = sqliteTable(
   },
   (t) => [uniqueIndex("email_tokens_user_purpose_idx").on(t.userId, t.purpose), index("email_tokens_expires_idx").on(t.expiresAt)],
 );
+
+/**
+ * Identities at the OpenID Connect provider that sign in to an account (lib/auth/oidc-identity.ts).
+ * An identity is (issuer, subject), never the email: the email is what the provider said at link
+ * time, kept to show the owner which identity it is. One identity belongs to one account.
+ */
+export const linkedIdentities = sqliteTable(
+  "linked_identities",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Always "oidc" today: the provider id of lib/auth/oidc.ts. */
+    provider: text("provider").notNull(),
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    email: text("email"),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("linked_identities_issuer_subject_idx").on(t.issuer, t.subject),
+    index("linked_identities_user_idx").on(t.userId),
+  ],
+);

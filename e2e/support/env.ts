@@ -16,6 +16,8 @@ export interface E2EEnv {
   /** Where mails are written as .eml files (OUTBOX_DIR). */
   outboxDir: string;
   port: number;
+  /** The OpenID Connect provider every app server is configured with (scripts/oidc-provider.mjs). */
+  oidcIssuer?: string;
 }
 
 let cached: E2EEnv | undefined;

@@ -19,6 +19,8 @@ import { passkeySucceeded } from "@/lib/security/rate-limit";
  */
 export type FirstFactor =
   | { method: "password" }
+  /** The OpenID Connect provider (lib/auth/oidc-identity.ts): a first factor like a password. */
+  | { method: "oidc" }
   /** A passkey: discoverable credential + user verification, both factors at once (aal2). */
   | { method: "passkey"; credentialName: string };
 

@@ -66,6 +66,8 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
  * sign-in never queues twice.
  */
 export async function verifyUserPassword(user: { id: string; passwordHash: string }, password: string): Promise<boolean> {
+  // No password to check: spend a real check's time, so timing doesn't tell which accounts have none.
+  if (!hasPassword(user)) return verifyAgainstDummy(password);
   return hashingSlots().run(async () => {
     const form = await matchingForm(user.passwordHash, password);
     if (form === "raw") {
@@ -80,6 +82,18 @@ export async function verifyUserPassword(user: { id: string; passwordHash: strin
     }
     return form !== null;
   });
+}
+
+/**
+ * The password hash of an account made through the OpenID Connect provider, which has no password
+ * until its owner sets one. Not a PHC string, so no typed password ever matches it. A marker
+ * rather than NULL: SQLite can only drop the column's NOT NULL by rebuilding `users`, and inside
+ * the migrator's transaction that rebuild would cascade-delete every row that references it.
+ */
+export const NO_PASSWORD_HASH = "!no-password";
+
+export function hasPassword(user: { passwordHash: string }): boolean {
+  return user.passwordHash !== NO_PASSWORD_HASH;
 }
 
 let dummyHash: Promise<string> | undefined;

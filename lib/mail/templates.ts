@@ -23,7 +23,9 @@ export type SecurityMailKind =
   | "password_failures"
   | "second_factor_failures"
   | "email_change_requested"
-  | "email_changed";
+  | "email_changed"
+  | "identity_linked"
+  | "identity_unlinked";
 
 /** The labelled facts of a mail (when, device, address…) as rows: values are data, never prose. */
 function detailsTable(rows: ReadonlyArray<readonly [string, string]>): string {
@@ -92,6 +94,17 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
       advice: REVIEW(f),
     };
   },
+  // The provider's address is the provider's word (and could be anyone's text): a detail row, not prose.
+  identity_linked: (f) => ({
+    subject: `A single sign-on identity was linked to your ${f.appName} account`,
+    summary: "An identity at your single sign-on provider was linked to your account. It can now be used to sign in.",
+    advice: `${REVIEW(f)} An identity someone else linked lets them sign in as you: unlink it in your security settings.`,
+  }),
+  identity_unlinked: (f) => ({
+    subject: `A single sign-on identity was unlinked from your ${f.appName} account`,
+    summary: "An identity at your single sign-on provider was unlinked from your account and can no longer be used to sign in.",
+    advice: REVIEW(f),
+  }),
   recovery_codes_created: (f) => ({
     subject: `New recovery codes for your ${f.appName} account`,
     summary:

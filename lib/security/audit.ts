@@ -23,9 +23,19 @@ const AGGREGATED: ReadonlySet<SecurityEventType> = new Set<SecurityEventType>([
   "totp.replay_refused",
   "webauthn.counter_regressed",
   "password.reset_requested",
+  "oidc.link_refused",
+  "oidc.failed",
 ]);
 
 export const AGGREGATION_WINDOW_SECONDS = 60 * 60;
+
+/**
+ * An event that belongs to no account (a provider sign-in refused before any account was known):
+ * the security log is per account, so it goes to the server log, one JSON line, never a secret.
+ */
+export function logUnattributedEvent(type: SecurityEventType, client: ClientContext, detail: SecurityEventDetail = {}): void {
+  console.warn(`[audit] ${JSON.stringify({ type, at: new Date().toISOString(), ip: client.ip, user_agent: client.userAgent, ...detail })}`);
+}
 
 export async function recordSecurityEvent(
   userId: string,

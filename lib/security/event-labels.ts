@@ -40,6 +40,10 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
   "email.change_requested": "Email address change requested (a link was sent to the new address)",
   "email.change_cancelled": "Pending email address change cancelled",
   "email.changed": "Email address changed",
+  "oidc.linked": "Single sign-on identity linked",
+  "oidc.unlinked": "Single sign-on identity unlinked",
+  "oidc.link_refused": "Refused a single sign-on identity with your address that isn't linked to your account",
+  "oidc.failed": "Single sign-on did not complete",
 };
 
 const METHOD_LABELS: Record<string, string> = {

@@ -52,7 +52,17 @@ export type SecurityEventType =
   | "email.change_requested"
   | "email.change_cancelled"
   /** The change link was opened: the account's address is now the new one (detail `previous_email`). */
-  | "email.changed";
+  | "email.changed"
+  /** An identity at the OpenID Connect provider was linked to the account (detail `provider_email`). */
+  | "oidc.linked"
+  | "oidc.unlinked"
+  /**
+   * A provider identity whose email is this account's address tried to sign in and was refused:
+   * never linked automatically (docs/security.md). Logged against the account it claimed.
+   */
+  | "oidc.link_refused"
+  /** A provider sign-in, re-authentication or link of this session's user failed (detail `reason`). */
+  | "oidc.failed";
 
 export type SecurityEventDetail = Record<string, string | number | boolean | null>;
 

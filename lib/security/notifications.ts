@@ -69,6 +69,8 @@ export const NOTIFICATIONS: Partial<Record<SecurityEventType, Rule>> = {
   // Recorded before the change: the account's address is still the old one, which must hear of it.
   "email.change_requested": { kind: "email_change_requested" },
   // Recorded after it: the confirmation goes to the address the account just left.
+  "oidc.linked": { kind: "identity_linked" },
+  "oidc.unlinked": { kind: "identity_unlinked" },
   "email.changed": { kind: "email_changed", to: (e) => (typeof e.detail.previous_email === "string" ? e.detail.previous_email : undefined) },
 };
 

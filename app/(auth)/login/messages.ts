@@ -23,3 +23,25 @@ export function passwordRefusalMessage(check: Extract<PasswordCheck, { ok: false
 export const CONFIRM_MESSAGES = {
   incorrect: "Incorrect password.",
 } as const;
+
+/**
+ * Why a round trip through the OpenID Connect provider ended without signing in
+ * (lib/auth/oidc-identity.ts OidcRefusal), shown on /login?error=oidc_… . `name` is OIDC_NAME.
+ */
+export function oidcRefusalMessage(code: unknown, name: string): string | undefined {
+  if (typeof code !== "string" || !code.startsWith("oidc_")) return undefined;
+  const messages: Record<string, string> = {
+    unavailable: `${name} can't be reached right now. Try again in a few minutes, or sign in with your password.`,
+    denied: `You didn't allow ${name} to share your sign-in with us, so you were not signed in.`,
+    state: `That sign-in with ${name} could not be checked (it was started in another tab or browser, or took too long). Start again.`,
+    expired: `${name}'s answer had expired, so it was not accepted. Start again.`,
+    issuer: `The answer did not come from ${name}, so it was not accepted.`,
+    failed: `Signing in with ${name} did not work. Try again, or sign in with your password.`,
+    no_email: `${name} did not share an email address, so no account could be found or made.`,
+    unverified_email: `${name} has not verified your email address, so we can't create an account from it. Verify it at ${name} and try again, or sign up with a password.`,
+    link_required: `An account with this email address already exists. For your safety, ${name} is never linked to it automatically: sign in with your password (and second step), then choose "Link ${name}" in your security settings.`,
+    other_identity: `That ${name} identity is not linked to your account. Confirm with the identity you linked.`,
+    not_fresh: `${name} did not ask you to sign in again, so this can't confirm it's you. Try again.`,
+  };
+  return messages[code.slice("oidc_".length)];
+}

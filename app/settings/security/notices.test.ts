@@ -12,6 +12,8 @@ const SENDERS = [
   "app/actions/recovery-codes-messages.ts",
   "app/settings/security/password-actions.ts",
   "app/settings/security/email-actions.ts",
+  "app/settings/security/identities-actions.ts",
+  "lib/auth/oidc-identity.ts",
 ];
 const sentIds = new Set(
   SENDERS.flatMap((file) => {

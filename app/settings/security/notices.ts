@@ -29,6 +29,15 @@ export const NOTICES = {
   "email-change-sent": { text: "Check the inbox of the new address and open the link we sent there within an hour. Until then your account keeps its current address.", tone: "success" },
   "email-change-cancelled": { text: "The email change was cancelled. The link sent to the new address no longer works.", tone: "info" },
   "email-change-missing": { text: "There was no pending email change to cancel.", tone: "info" },
+  "identity-linked": { text: "Identity linked. You can now sign in with it.", tone: "success" },
+  "identity-already-linked": { text: "That identity is already linked to your account.", tone: "info" },
+  "identity-linked-elsewhere": { text: "That identity is linked to another account, so it can't be linked to this one. Unlink it there first.", tone: "info" },
+  "identity-link-denied": { text: "Nothing was linked: you didn't allow the provider to share your sign-in.", tone: "info" },
+  "identity-link-unavailable": { text: "Nothing was linked: the provider can't be reached right now. Try again in a few minutes.", tone: "info" },
+  "identity-link-failed": { text: "Nothing was linked: the provider's answer could not be checked. Try again.", tone: "info" },
+  "identity-unlinked": { text: "Identity unlinked. It can no longer be used to sign in.", tone: "info" },
+  "identity-missing": { text: "That identity was already unlinked.", tone: "info" },
+  "identity-last": { text: "That identity is the only way to sign in to your account, so it can't be unlinked. Set a password or add a passkey first.", tone: "info" },
 } as const satisfies Record<string, SettingsNotice>;
 
 export type SettingsNoticeId = keyof typeof NOTICES;

@@ -23,6 +23,10 @@ import { RemoveFactorButton } from "./remove-factor-button";
 import { AddSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 import { PasswordSection } from "./password-section";
 import { DeleteAccountSection } from "./delete-account-section";
+import { LinkedIdentitiesSection } from "./identities-section";
+import { oidcProviderName } from "@/lib/auth/oidc";
+import { findUserById } from "@/db/queries/users";
+import { hasPassword } from "@/lib/auth/password";
 
 export const metadata = { title: "Security settings" };
 
@@ -108,7 +112,9 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
           ) : null}
         </Section>
 
-        <PasswordSection email={session.email} />
+        {oidcProviderName() ? <LinkedIdentitiesSection userId={session.userId} provider={oidcProviderName()!} /> : null}
+
+        <PasswordSection email={session.email} hasPassword={await accountHasPassword(session.userId)} />
 
         <Section id="activity" title="Recent security activity" description="Sign-ins and changes to your account's security, newest first.">
           <SecurityLogList events={events} label="Recent security events" />
@@ -123,4 +129,10 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
       </div>
     </AppShell>
   );
+}
+
+/** An account made through the provider has none until its owner sets one. */
+async function accountHasPassword(userId: string): Promise<boolean> {
+  const user = await findUserById(userId);
+  return user ? hasPassword(user) : true;
 }
