@@ -120,7 +120,7 @@ test("offered after enrolling TOTP: download, copy, print, confirm, sign in with
   const refused = page.getByRole("alert").filter({ hasText: /isn't valid/i });
   await expect(refused).toBeVisible();
   const usedMessage = await refused.innerText();
-  await submitRecoveryCode(page, "2222-3333-4444-5");
+  await submitRecoveryCode(page, "2222-3333-4444-5555");
   await expect(page.getByRole("alert").filter({ hasText: /isn't valid/i })).toHaveText(usedMessage);
   expect(await page.locator("main").innerText()).not.toMatch(/\d+\s+(codes?\s+)?(left|remaining)/i);
   expect((await getSession(page)).body.session.aal).toBe("aal1");

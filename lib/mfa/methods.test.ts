@@ -146,7 +146,7 @@ describe("recovery code verify", () => {
     const method = mfa.secondFactorMethod("lookup_secret");
     const userId = await newUser();
     const codes = await withRecoveryCodes(userId);
-    expect(await method.verify(userId, { code: "2222-2222-2222-2" }, here)).toEqual({ ok: false, reason: "invalid" });
+    expect(await method.verify(userId, { code: "2222-2222-2222-2222" }, here)).toEqual({ ok: false, reason: "invalid" });
     expect(await method.verify(userId, { code: codes[1]! }, here)).toEqual({ ok: true, detail: { code_number: 2, codes_remaining: 9 } });
     expect(await method.verify(userId, { code: codes[1]! }, here)).toEqual({ ok: false, reason: "invalid" });
   });
