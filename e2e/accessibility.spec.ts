@@ -128,7 +128,7 @@ test("second step: code, wrong code, throttled, security key, recovery code, cod
   await expectAccessible(page, "second step, recovery code");
   const wrongCode = async () => {
     await page.goto("/login/2fa?method=lookup_secret");
-    await submitRecoveryCode(page, "aaaa-bbbb-cccc-d");
+    await submitRecoveryCode(page, "aaaa-bbbb-cccc-dddd");
     // Filtered: Next.js' route announcer is an alert region too.
     const alert = page.getByRole("alert").filter({ hasText: /isn't valid|isn't right|too many/i });
     await expect(alert).toBeVisible();

@@ -49,6 +49,9 @@ test("offered after enrolling TOTP: download, copy, print, confirm, sign in with
 
   const codes = await generateCodes(page);
   expect(new Set(codes).size).toBe(10);
+  // The new set is on screen: the "no codes" reminder above it is gone (it would contradict it).
+  await expect(section.getByText(/you have no recovery codes/i)).toHaveCount(0);
+  await expect(section.getByRole("note", { name: /recovery codes reminder/i })).toHaveCount(0);
   // Still not valid and still offered: the prompt stays until confirmed.
   expect(await sqlAll("SELECT s.status FROM recovery_code_sets s JOIN users u ON u.id = s.user_id WHERE u.email = ?", email)).toEqual([{ status: "pending" }]);
 
@@ -120,7 +123,7 @@ test("offered after enrolling TOTP: download, copy, print, confirm, sign in with
   const refused = page.getByRole("alert").filter({ hasText: /isn't valid/i });
   await expect(refused).toBeVisible();
   const usedMessage = await refused.innerText();
-  await submitRecoveryCode(page, "2222-3333-4444-5");
+  await submitRecoveryCode(page, "2222-3333-4444-5555");
   await expect(page.getByRole("alert").filter({ hasText: /isn't valid/i })).toHaveText(usedMessage);
   expect(await page.locator("main").innerText()).not.toMatch(/\d+\s+(codes?\s+)?(left|remaining)/i);
   expect((await getSession(page)).body.session.aal).toBe("aal1");

@@ -49,7 +49,7 @@ const totpWrong = cpuTimed(20_000, () => {
 // Recovery code as lib/mfa/recovery-codes.ts: normalise, one HMAC-SHA-256 per key.
 const rcKey = deriveKey("x".repeat(64), "recovery-code-hmac");
 const recovery = cpuTimed(50_000, () => {
-  const c = "abcd-efgh-jkmn-p".normalize("NFKC").replace(/[\s\-\u2010-\u2015\u2212._]/g, "").toLowerCase();
+  const c = "abcd-efgh-jkmn-pqrs".normalize("NFKC").replace(/[\s\-\u2010-\u2015\u2212._]/g, "").toLowerCase();
   createHmac("sha256", rcKey.key).update(`user\0${c}`).digest("hex");
 });
 

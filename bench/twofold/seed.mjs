@@ -42,15 +42,15 @@ const sha256Hex = (value) => createHash("sha256").update(value).digest("hex");
 const randomId = () => randomBytes(16).toString("base64url");
 const randomToken = () => randomBytes(32).toString("base64url");
 
-/** lib/mfa/recovery-code-format.ts: 13 characters from this alphabet, shown as xxxx-xxxx-xxxx-x. */
+/** lib/mfa/recovery-code-format.ts: 16 characters from this alphabet, shown as xxxx-xxxx-xxxx-xxxx. */
 const RECOVERY_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz";
 function recoveryCode() {
   let code = "";
-  while (code.length < 13) {
-    for (const byte of randomBytes(26)) {
+  while (code.length < 16) {
+    for (const byte of randomBytes(32)) {
       if (byte >= 248) continue;
       code += RECOVERY_CODE_ALPHABET[byte % 31];
-      if (code.length === 13) break;
+      if (code.length === 16) break;
     }
   }
   return code;

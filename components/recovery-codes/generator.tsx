@@ -35,13 +35,18 @@ interface GeneratorProps {
   skipLabel?: string;
   /** Shown above the codes while they are on screen (an offered set says why it is offered). */
   intro?: React.ReactNode;
+  /**
+   * Shown above the Generate button only (what the account has now, a reminder to make codes): it
+   * goes while a new set is on screen, where "You have no recovery codes" would contradict it.
+   */
+  idle?: React.ReactNode;
 }
 
 /**
  * Generate → show once → confirm. Everything renders from the action's state, so it works without
  * JavaScript; only Copy and Print need it and stay disabled until the page is interactive.
  */
-export function RecoveryCodesGenerator({ action, appName, email, page, after, replacing, generateLabel, initial, skipLabel, intro }: GeneratorProps) {
+export function RecoveryCodesGenerator({ action, appName, email, page, after, replacing, generateLabel, initial, skipLabel, intro, idle }: GeneratorProps) {
   const [state, formAction] = useActionState(action, initial ?? ({} as RecoveryCodesState));
   const hidden = (
     <>
@@ -53,6 +58,8 @@ export function RecoveryCodesGenerator({ action, appName, email, page, after, re
   if (!state.pending) {
     if (skipLabel && !state.message) return null;
     return (
+      <div className="space-y-4">
+      {idle}
       <form action={formAction} className="space-y-3">
         <FormAlert message={state.message} />
         {hidden}
@@ -61,12 +68,14 @@ export function RecoveryCodesGenerator({ action, appName, email, page, after, re
         ) : null}
         <SubmitButton name="intent" value="generate">{generateLabel ?? "Generate new recovery codes"}</SubmitButton>
       </form>
+      </div>
     );
   }
 
   const sheet: RecoveryCodeSheet = { appName, email, codes: state.pending.codes, generatedAt: state.pending.generatedAt };
   return (
-    <div className="space-y-4">
+    // data-codes-shown: a section that highlights itself to ask for codes stops while they are shown.
+    <div className="space-y-4" data-codes-shown="">
       {intro}
       <FormAlert message={state.message} />
       <p className="text-sm text-slate-700">

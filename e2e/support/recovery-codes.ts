@@ -8,7 +8,7 @@ import { sqlGet, sqlRun, testDialect } from "./db";
 import { e2eEnv } from "./env";
 import { decodeEntities } from "./html";
 
-export const CODE_PATTERN = /^[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]$/;
+export const CODE_PATTERN = /^[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]{4}-[23456789abcdefghjkmnpqrstuvwxyz]{4}$/;
 
 export function recoverySection(page: Page): Locator {
   return page.getByRole("region", { name: "Recovery codes" });

@@ -88,6 +88,21 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
   },
   second_factor_removed: (f) => {
     const what = METHOD_NAMES[String(f.detail.method)] ?? "A second step";
+    // The last one (lib/mfa/removal.ts marks it): the account is back to a password alone.
+    if (f.detail.last_second_factor === true) {
+      return {
+        subject: `Two-step verification is now off for your ${f.appName} account`,
+        summary:
+          `${what} was removed from your account. It was your last second step, so two-step verification is now off: ` +
+          "signing in needs only your password." +
+          (f.detail.recovery_codes_deleted === true
+            ? " Your recovery codes were deleted too (they only back up a second step): none of them works any more."
+            : ""),
+        advice:
+          `If this was you, you can turn two-step verification on again at any time at ${f.settingsUrl}: set up an authenticator app or a security key. ` +
+          `If this wasn't you, someone signed in as you: sign in at ${f.settingsUrl} now, change your password, set up a second step again, and sign out every session you don't recognise. Contact support if you can't sign in.`,
+      };
+    }
     return {
       subject: `A second step was removed from your ${f.appName} account`,
       summary: `${what} was removed from your account and can no longer be used to sign in.`,

@@ -21,7 +21,8 @@ function withAfterRemovalRule<Id extends SecondFactorMethodId>(method: MethodImp
   return {
     ...method,
     async remove(userId, credentialId, context) {
-      const removed = await method.remove(userId, credentialId, context);
+      const hasSecondFactor = async (id: string) => (await availableAal(id)) === "aal2";
+      const removed = await method.remove(userId, credentialId, { ...context, hasSecondFactor });
       if (!removed.ok) return removed;
       const { recoveryCodesDeleted } = await afterSecondFactorRemoved(userId, context.client, availableAal);
       return { ...removed, recoveryCodesDeleted };

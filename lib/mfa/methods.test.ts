@@ -146,7 +146,7 @@ describe("recovery code verify", () => {
     const method = mfa.secondFactorMethod("lookup_secret");
     const userId = await newUser();
     const codes = await withRecoveryCodes(userId);
-    expect(await method.verify(userId, { code: "2222-2222-2222-2" }, here)).toEqual({ ok: false, reason: "invalid" });
+    expect(await method.verify(userId, { code: "2222-2222-2222-2222" }, here)).toEqual({ ok: false, reason: "invalid" });
     expect(await method.verify(userId, { code: codes[1]! }, here)).toEqual({ ok: true, detail: { code_number: 2, codes_remaining: 9 } });
     expect(await method.verify(userId, { code: codes[1]! }, here)).toEqual({ ok: false, reason: "invalid" });
   });
@@ -196,7 +196,19 @@ describe("remove", () => {
     expect(await mfa.enrolledMethods(userId)).toEqual(["totp", "lookup_secret"]);
     expect(await method.remove(userId, await appId(userId, "New phone"), here)).toEqual({ ok: true, recoveryCodesDeleted: true, detail: { app: "New phone" } });
     expect(await mfa.enrolledMethods(userId)).toEqual([]);
-    expect(eventsOf(userId).map((e) => e.type)).toEqual(["totp.removed", "totp.removed", "recovery_codes.deleted"]);
+    // The last one says so in its event (its mail says two-step verification is off); the first doesn't.
+    expect(eventsOf(userId)).toEqual([
+      { type: "totp.removed", detail: { app: "Old phone" } },
+      { type: "totp.removed", detail: { app: "New phone", last_second_factor: true, recovery_codes_deleted: true } },
+      { type: "recovery_codes.deleted", detail: { reason: "no_second_factor_left" } },
+    ]);
+  });
+
+  it("marks the removal of the last second factor also when the account had no recovery codes", async () => {
+    const userId = await newUser();
+    const key = await withKey(userId);
+    expect(await mfa.secondFactorMethod("webauthn").remove(userId, key.id, here)).toEqual({ ok: true, recoveryCodesDeleted: false, detail: { key: "Blue key" } });
+    expect(eventsOf(userId)).toEqual([{ type: "webauthn.removed", detail: { key: "Blue key", last_second_factor: true, recovery_codes_deleted: false } }]);
   });
 
   it("WebAuthn: only the user's own key by id; codes stay while another second factor remains", async () => {

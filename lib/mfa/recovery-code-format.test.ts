@@ -18,13 +18,13 @@ describe("recovery code alphabet and entropy", () => {
 
   it("gives each code at least 64 bits", () => {
     expect(RECOVERY_CODE_ENTROPY_BITS).toBeGreaterThanOrEqual(64);
-    expect(RECOVERY_CODE_ENTROPY_BITS).toBeCloseTo(64.4, 1);
+    expect(RECOVERY_CODE_ENTROPY_BITS).toBeCloseTo(79.3, 1);
   });
 
   it("generates codes of the right length from the alphabet only", () => {
     for (const code of generateRecoveryCodes(200)) {
       expect(code).toHaveLength(RECOVERY_CODE_LENGTH);
-      expect(code).toMatch(/^[23456789abcdefghjkmnpqrstuvwxyz]{13}$/);
+      expect(code).toMatch(/^[23456789abcdefghjkmnpqrstuvwxyz]{16}$/);
     }
   });
 
@@ -36,10 +36,11 @@ describe("recovery code alphabet and entropy", () => {
 
   it("skips bytes that would bias the distribution (rejection sampling)", () => {
     // 248..255 are above the largest multiple of 31 and must be dropped, not wrapped to "2".."9".
+    // The 16 bytes give 14 characters; the second draw (the same bytes again) gives the last two.
     const bytes = [255, 248, 0, 30, 31, 247, 62, 1, 2, 3, 4, 5, 6, 7, 8, 9];
     const code = generateRecoveryCode(() => Buffer.from(bytes));
     expect(code).toBe(
-      [0, 30, 0, 30, 0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => RECOVERY_CODE_ALPHABET[i]).join(""),
+      [0, 30, 0, 30, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 30].map((i) => RECOVERY_CODE_ALPHABET[i]).join(""),
     );
   });
 
@@ -56,27 +57,41 @@ describe("recovery code alphabet and entropy", () => {
 });
 
 describe("formatRecoveryCode", () => {
-  it("groups in fours", () => {
-    expect(formatRecoveryCode("abcdefghjkmnp")).toBe("abcd-efgh-jkmn-p");
+  it("shows a code as four even groups of four", () => {
+    expect(formatRecoveryCode("abcdefghjkmnpqrs")).toBe("abcd-efgh-jkmn-pqrs");
+    for (const generated of generateRecoveryCodes(50)) {
+      expect(formatRecoveryCode(generated)).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    }
   });
 });
 
 describe("normaliseRecoveryCode", () => {
-  const code = "abcdefghjkmnp";
+  const code = "abcdefghjkmnpqrs";
 
   it.each([
-    "abcd-efgh-jkmn-p",
-    "ABCD-EFGH-JKMN-P",
-    "  abcd efgh jkmn p ",
-    "abcdefghjkmnp",
-    "abcd–efgh—jkmn‑p",
-    "ａｂｃｄ-ｅｆｇｈ-ｊｋｍｎ-ｐ",
-    "abcd.efgh_jkmn-p",
+    "abcd-efgh-jkmn-pqrs",
+    "ABCD-EFGH-JKMN-PQRS",
+    "  abcd efgh jkmn pqrs ",
+    "abcdefghjkmnpqrs",
+    "abcd–efgh—jkmn‑pqrs",
+    "ａｂｃｄ-ｅｆｇｈ-ｊｋｍｎ-ｐｑｒｓ",
+    "abcd.efgh_jkmn-pqrs",
   ])("accepts %j", (input) => {
     expect(normaliseRecoveryCode(input)).toBe(code);
   });
 
-  it.each(["", "abcd-efgh-jkmn", "abcd-efgh-jkmn-pq", "abcd-efgh-jkmn-0", "abcd-efgh-jkmn-l", "abcd/efgh/jkmn/p", "abcd-efgh-jkmn-é"])(
+  it.each([
+    "abcd-efgh-jkmn-p",
+    "ABCD EFGH JKMN P",
+    "abcdefghjkmnp",
+  ])("still accepts a code of the earlier 13-character format, %j", (input) => {
+    expect(normaliseRecoveryCode(input)).toBe("abcdefghjkmnp");
+  });
+
+  it.each([
+    "", "abcd-efgh-jkmn", "abcd-efgh-jkmn-pq", "abcd-efgh-jkmn-pqr", "abcd-efgh-jkmn-pqrst",
+    "abcd-efgh-jkmn-pqr0", "abcd-efgh-jkmn-pqrl", "abcd/efgh/jkmn/pqrs", "abcd-efgh-jkmn-pqré",
+  ])(
     "refuses %j",
     (input) => {
       expect(normaliseRecoveryCode(input)).toBeNull();

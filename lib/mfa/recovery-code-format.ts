@@ -2,13 +2,19 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 
 /**
- * What a recovery code looks like: 13 characters from a 31-character alphabet without look-alikes
- * (no 0/o, 1/l/i), shown as `xxxx-xxxx-xxxx-x`. 13 · log2(31) ≈ 64.4 bits per code, so the
- * second-factor budget (lib/security/rate-limit.ts, ~35 guesses a day) leaves a guesser with a
- * chance of about 10 codes · 35 / 2^64 per day. Typed input forgives case, spaces and dashes.
+ * What a recovery code looks like: 16 characters from a 31-character alphabet without look-alikes
+ * (no 0/o, 1/l/i), shown in four even groups as `xxxx-xxxx-xxxx-xxxx` (a lone last character read
+ * as cut off). 16 · log2(31) ≈ 79.3 bits per code, so the second-factor budget
+ * (lib/security/rate-limit.ts, ~35 guesses a day) leaves a guesser with a chance of about
+ * 10 codes · 35 / 2^79 per day. Typed input forgives case, spaces and dashes.
  */
 export const RECOVERY_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz";
-export const RECOVERY_CODE_LENGTH = 13;
+export const RECOVERY_CODE_LENGTH = 16;
+/**
+ * Codes issued before the even groups had 13 characters (`xxxx-xxxx-xxxx-x`, ≈ 64.4 bits). Sets
+ * already saved keep working: their hashes are over the 13-character form, which input still takes.
+ */
+export const LEGACY_RECOVERY_CODE_LENGTH = 13;
 export const RECOVERY_CODES_PER_SET = 10;
 const GROUP_SIZE = 4;
 
@@ -38,14 +44,14 @@ export function generateRecoveryCodes(count = RECOVERY_CODES_PER_SET): string[] 
   return [...codes];
 }
 
-/** `abcd-efgh-jkmn-p`: groups of four are easier to read aloud and copy by hand. */
+/** `abcd-efgh-jkmn-pqrs`: groups of four are easier to read aloud and copy by hand. */
 export function formatRecoveryCode(code: string): string {
   return code.match(new RegExp(`.{1,${GROUP_SIZE}}`, "g"))?.join("-") ?? code;
 }
 
 // Spaces, dashes of every kind (a word processor may have turned "-" into "–"), dots, underscores.
 const SEPARATORS = /[\s\-\u2010-\u2015\u2212._]/g;
-const VALID = new RegExp(`^[${RECOVERY_CODE_ALPHABET}]{${RECOVERY_CODE_LENGTH}}$`);
+const VALID = new RegExp(`^(?:[${RECOVERY_CODE_ALPHABET}]{${RECOVERY_CODE_LENGTH}}|[${RECOVERY_CODE_ALPHABET}]{${LEGACY_RECOVERY_CODE_LENGTH}})$`);
 
 /**
  * The canonical form the HMAC is computed over, or null when the input can't be a code (so a typo

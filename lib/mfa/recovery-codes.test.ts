@@ -61,7 +61,7 @@ describe("generating and confirming", () => {
     const userId = await newUser();
     const pending = await rc.beginRecoveryCodeSet(userId, at("session-1"));
     expect(pending.codes).toHaveLength(10);
-    for (const code of pending.codes) expect(code).toMatch(/^[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]$/);
+    for (const code of pending.codes) expect(code).toMatch(/^[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}$/);
     expect(setsOf(userId)).toEqual([expect.objectContaining({ status: "pending", sessionId: "session-1" })]);
     // Not valid yet.
     expect(await rc.verifyRecoveryCode(userId, pending.codes[0])).toEqual({ ok: false, reason: "invalid" });
@@ -194,7 +194,7 @@ describe("verifying", () => {
     const { userId, codes } = await userWithCodes();
     await rc.verifyRecoveryCode(userId, codes[0]);
     const used = await rc.verifyRecoveryCode(userId, codes[0]);
-    const unknown = await rc.verifyRecoveryCode(userId, "2222-2222-2222-2");
+    const unknown = await rc.verifyRecoveryCode(userId, "2222-2222-2222-2222");
     const malformed = await rc.verifyRecoveryCode(userId, "not a code");
     expect(used).toEqual(unknown);
     expect(unknown).toEqual(malformed);
@@ -227,6 +227,17 @@ describe("verifying", () => {
       .prepare("INSERT INTO recovery_codes (set_id, position, code_hash, key_id) VALUES (?, 11, ?, ?)")
       .run(set.id, createHmac("sha256", previousKey).update(`${userId}\0${code}`).digest("hex"), previousId);
     expect(await rc.verifyRecoveryCode(userId, "ZYXW-VUTS-RQPN-M")).toEqual({ ok: true, detail: { code_number: 11, codes_remaining: 10 } });
+  });
+
+  it("still accepts a code saved in the earlier 13-character format (xxxx-xxxx-xxxx-x), once", async () => {
+    const { userId } = await userWithCodes();
+    const set = setsOf(userId)[0];
+    const legacy = "k7mq2rtv9wxyh";
+    sqlite()
+      .prepare("INSERT INTO recovery_codes (set_id, position, code_hash, key_id) VALUES (?, 12, ?, ?)")
+      .run(set.id, createHmac("sha256", derive(process.env.AUTH_SECRET!)).update(`${userId}\0${legacy}`).digest("hex"), keyIds()[0]);
+    expect(await rc.verifyRecoveryCode(userId, "K7MQ-2RTV 9WXY-h")).toEqual({ ok: true, detail: { code_number: 12, codes_remaining: 10 } });
+    expect(await rc.verifyRecoveryCode(userId, "k7mq-2rtv-9wxy-h")).toEqual({ ok: false, reason: "invalid" });
   });
 
   it("lets exactly one of 50 concurrent uses of one code through", async () => {

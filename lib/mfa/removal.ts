@@ -1,7 +1,7 @@
 import "server-only";
 import type { Aal } from "@/lib/auth/aal";
 import type { MethodContext, RemovedCredential } from "@/lib/mfa/types";
-import { deleteAllRecoveryCodes } from "@/lib/mfa/recovery-codes";
+import { deleteAllRecoveryCodes, getRecoveryCodesStatus } from "@/lib/mfa/recovery-codes";
 import { recordSecurityEvent, type SecurityEventType } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
 
@@ -24,7 +24,9 @@ export async function afterSecondFactorRemoved(
 /**
  * A method's own removal, in the order the log should show it: the credential goes, then its
  * event is written (the registry then runs the after-removal rule). `deleted` is null when there
- * was nothing to remove.
+ * was nothing to remove. When it was the account's last second factor, the event says so
+ * (`last_second_factor`, and `recovery_codes_deleted` when the rule is about to delete a valid
+ * set), so the one mail about it (lib/mail/templates.ts) can say that two-step verification is off.
  */
 export async function removeCredential(
   userId: string,
@@ -34,6 +36,10 @@ export async function removeCredential(
 ): Promise<RemovedCredential> {
   const removed = await deleted;
   if (!removed) return { ok: false, reason: "not_found" };
-  await recordSecurityEvent(userId, event, context.client, removed.detail);
+  const last = context.hasSecondFactor ? !(await context.hasSecondFactor(userId)) : false;
+  const detail = last
+    ? { ...removed.detail, last_second_factor: true, recovery_codes_deleted: (await getRecoveryCodesStatus(userId)) !== null }
+    : removed.detail;
+  await recordSecurityEvent(userId, event, context.client, detail);
   return removed.detail ? { ok: true, detail: removed.detail } : { ok: true };
 }

@@ -33,6 +33,12 @@ export interface MethodContext {
   /** Who asked, for the security events a method writes itself (a possibly cloned key, a removal). */
   client: ClientContext;
   now?: Date;
+  /**
+   * Set by the registry (lib/mfa/index.ts) for a removal, which needs every method to know: does
+   * the account still hold a second factor? A removal that took the last one says so in its event,
+   * so its mail can say that two-step verification is now off.
+   */
+  hasSecondFactor?: (userId: string) => Promise<boolean>;
 }
 
 /**

@@ -61,6 +61,7 @@ export function describeSecurityEvent(type: string, detail: Record<string, unkno
     return `Recovery code ${detail.code_number} used to sign in (${detail.codes_remaining ?? "?"} left)`;
   }
   if (type === "recovery_codes.created" && detail.replaced_previous === true) return `${label} (the previous codes stopped working)`;
+  if ((type === "totp.removed" || type === "webauthn.removed") && detail.last_second_factor === true) return `${label} (two-step verification is now off)`;
   if (method && (type === "second_factor.succeeded" || type === "second_factor.failed")) return `${label} (${method})`;
   return label;
 }

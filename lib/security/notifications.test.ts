@@ -92,6 +92,25 @@ describe("security notifications in the outbox", () => {
 
     const totpOff = await oneMail(id, "totp.removed");
     expect(totpOff.text).toContain("An authenticator app was removed");
+    expect(totpOff.text).not.toMatch(/two-step verification is now off/i);
+  });
+
+  it("says plainly that two-step verification is off when the last second factor went, and what to do", async () => {
+    const { id, email } = await newUser();
+    const off = await oneMail(id, "totp.removed", { app: "Phone", last_second_factor: true, recovery_codes_deleted: true });
+    expectCommonFacts(off, email);
+    expect(off.headers.subject).toBe("Two-step verification is now off for your Twofold account");
+    expect(off.text).toContain("It was your last second step, so two-step verification is now off: signing in needs only your password.");
+    expect(off.text).toContain("Your recovery codes were deleted too");
+    expect(off.text).toMatch(/If this wasn't you, someone signed in as you: sign in at http:\/\/\S+\/settings\/security now, change your password, set up a second step again/);
+    expect(off.html).toContain("two-step verification is now off");
+
+    // Without a valid set there were no codes to delete: the mail doesn't claim any were.
+    const keyOff = await oneMail(id, "webauthn.removed", { key: "Desk key", last_second_factor: true, recovery_codes_deleted: false });
+    expect(keyOff.headers.subject).toBe("Two-step verification is now off for your Twofold account");
+    expect(keyOff.text).toContain("A security key was removed from your account. It was your last second step");
+    expect(keyOff.text).not.toContain("recovery codes");
+    expect(keyOff.text).toContain("\nKey name: Desk key\n");
   });
 
   it("shows a key's name only on its own labelled line, never inside a sentence", async () => {

@@ -32,6 +32,8 @@ export interface TotpEnrolmentState extends FormState {
   enrolment?: TotpEnrolment;
   /** The app just added, when a fresh set of recovery codes is offered inline (no confirmed set yet). */
   added?: { name: string; recoveryCodes: PendingRecoveryCodes; otherSessions: number };
+  /** The user pressed Cancel on a pending setup: back to the start, with a word that nothing was added. */
+  cancelled?: boolean;
 }
 
 const startSchema = z.object({ name: totpAppNameSchema });
@@ -47,6 +49,9 @@ const TOO_MANY = `You have ${MAX_TOTP_APPS} authenticator apps, the most an acco
 export async function enrolTotpAction(_previous: TotpEnrolmentState, input: FormData): Promise<TotpEnrolmentState> {
   const formData = formFields(input);
   const { session, availableAal } = await requirePrivileged(SETTINGS);
+  // The pending secret lives only in the sealed field of the page (nothing is stored before the
+  // code confirms it), so Cancel ends the setup by not handing it back.
+  if (formData.get("intent") === "cancel") return { cancelled: true };
   if (formData.get("intent") !== "confirm") {
     const parsed = startSchema.safeParse({ name: formData.get("name") });
     if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors };
@@ -65,7 +70,12 @@ export async function enrolTotpAction(_previous: TotpEnrolmentState, input: Form
     if (outcome.reason === "duplicate") redirect(`${SETTINGS}?notice=totp-enabled`);
     if (outcome.reason === "too_many") return { message: TOO_MANY };
     if (outcome.reason === "expired") return { message: EXPIRED };
-    return { enrolment, errors: { code: ["That code isn't right. Check your app's clock, then enter the current code."] } };
+    return {
+      enrolment,
+      errors: { code: ["That code isn't right. Check your app's clock, then enter the current code."] },
+      // What was typed goes back in the field, so a typo can be seen (a wrong code is no secret).
+      values: { code: parsed.data.code },
+    };
   }
   await recordSecurityEvent(session.userId, "totp.enabled", await getClientContext(), { app: outcome.name });
   // The code just entered proves the app: this session completed TOTP and stays at the

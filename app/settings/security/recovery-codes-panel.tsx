@@ -26,21 +26,23 @@ export async function RecoveryCodesPanel({ userId, email, availableAal }: {
   const reminder = availableAal === "aal2" ? recoveryCodesReminder(status) : null;
   const prompt = reminder !== null;
   return (
-    <div className={prompt ? "rounded-2xl ring-2 ring-brand-500 ring-offset-2" : undefined}>
+    <div className={prompt ? "rounded-2xl ring-2 ring-brand-500 ring-offset-2 has-[[data-codes-shown]]:ring-0 has-[[data-codes-shown]]:ring-offset-0" : undefined}>
       <Section id="recovery-codes" title="Recovery codes"
         description="One-time codes for signing in when you can't use your authenticator app or security key.">
         {availableAal !== "aal2" ? (
           <p className="text-sm text-slate-700">Set up an authenticator app or a security key first: recovery codes are a backup for them.</p>
         ) : (
-          <div className="space-y-4">
-            {reminder ? (
-              <p role="note" aria-label="Recovery codes reminder" className="rounded-lg border border-brand-200 bg-brand-50 px-3 py-2 text-sm text-brand-900">
-                <strong className="font-semibold">{REMINDERS[reminder].lead}</strong> {REMINDERS[reminder].text}
-              </p>
-            ) : null}
-            <RecoveryCodesSummary status={status} />
-            <RecoveryCodesGenerator action={recoveryCodesAction} appName={getConfig().APP_NAME} email={email} page="/settings/security" replacing={status !== null} />
-          </div>
+          <RecoveryCodesGenerator action={recoveryCodesAction} appName={getConfig().APP_NAME} email={email} page="/settings/security"
+            replacing={status !== null} idle={
+              <>
+                {reminder ? (
+                  <p role="note" aria-label="Recovery codes reminder" className="rounded-lg border border-brand-200 bg-brand-50 px-3 py-2 text-sm text-brand-900">
+                    <strong className="font-semibold">{REMINDERS[reminder].lead}</strong> {REMINDERS[reminder].text}
+                  </p>
+                ) : null}
+                <RecoveryCodesSummary status={status} />
+              </>
+            } />
         )}
       </Section>
     </div>

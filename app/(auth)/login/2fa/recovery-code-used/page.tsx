@@ -41,6 +41,14 @@ export default async function RecoveryCodeUsedPage({ searchParams }: { searchPar
     <Link href={returnTo} className={primary ? `${PRIMARY_LINK} w-full` : TEXT_LINK}>{label}</Link>
   );
 
+  const nudge = (
+    <p>
+      {remaining === 0
+        ? "Generate a new set before you continue: without codes, losing your other second step would lock you out."
+        : "Generate a new set now so you don't run out."}
+    </p>
+  );
+
   if (saved) {
     return (
       <AuthCard title="New recovery codes saved">
@@ -67,19 +75,13 @@ export default async function RecoveryCodeUsedPage({ searchParams }: { searchPar
             {continueLink("Continue", true)}
           </>
         ) : (
-          <>
-            <p>
-              {remaining === 0
-                ? "Generate a new set before you continue: without codes, losing your other second step would lock you out."
-                : "Generate a new set now so you don't run out."}
-            </p>
-            {privileged ? (
-              <RecoveryCodesGenerator action={recoveryCodesAction} appName={getConfig().APP_NAME} email={session.email} page={here}
-                after={`${here}&saved=1`} replacing={remaining > 0} />
-            ) : (
-              <Link href="/settings/security" className={PRIMARY_LINK}>Go to Security settings</Link>
-            )}
-          </>
+          privileged ? (
+            // The nudge goes while the new set is on screen (the generator shows it only before).
+            <RecoveryCodesGenerator action={recoveryCodesAction} appName={getConfig().APP_NAME} email={session.email} page={here}
+              after={`${here}&saved=1`} replacing={remaining > 0} idle={nudge} />
+          ) : (
+            <>{nudge}<Link href="/settings/security" className={PRIMARY_LINK}>Go to Security settings</Link></>
+          )
         )}
       </div>
     </AuthCard>
