@@ -5,8 +5,9 @@
 //   any address                 sub = the login, email = it, email_verified: true
 //   unverified+…@…              the same with email_verified: false
 // Test controls under /__test/ (POST, loopback only):
-//   /__test/tamper?claim=exp|iss   the next ID token comes back expired, or from another issuer,
-//                                  re-signed with the provider's own key (so only that check fails)
+//   /__test/tamper?claim=exp|iss|mfa  the next ID token comes back expired, or from another issuer,
+//                                  or claiming the provider's own MFA (amr, acr), re-signed with the
+//                                  provider's own key (so only that differs)
 //   /__test/down?on=1|0            while on, every provider request has its connection dropped
 import http from "node:http";
 import Provider from "oidc-provider";
@@ -84,6 +85,7 @@ export async function startOidcProvider({ port, appOrigin }) {
     const now = Math.floor(Date.now() / 1000);
     if (tamper === "exp") Object.assign(claims, { iat: now - 1200, exp: now - 600 });
     if (tamper === "iss") claims.iss = "http://localhost:1/not-the-provider";
+    if (tamper === "mfa") Object.assign(claims, { amr: ["pwd", "mfa", "otp"], acr: "http://schemas.openid.net/pape/policies/2007/06/multi-factor" });
     tamper = undefined;
     ctx.body = { ...ctx.body, id_token: await new SignJWT(claims).setProtectedHeader(header).sign(key) };
   });
@@ -95,7 +97,7 @@ export async function startOidcProvider({ port, appOrigin }) {
       if (req.method !== "POST") return void res.writeHead(405).end();
       if (url.pathname === "/__test/tamper") {
         const claim = url.searchParams.get("claim");
-        if (claim !== "exp" && claim !== "iss") return void res.writeHead(400).end();
+        if (claim !== "exp" && claim !== "iss" && claim !== "mfa") return void res.writeHead(400).end();
         tamper = claim;
       } else if (url.pathname === "/__test/down") {
         down = url.searchParams.get("on") === "1";
