@@ -31,6 +31,14 @@ const nextConfig = {
         headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
       },
       { source: "/reset-password/link", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
+      // The account-recovery link likewise; its page has a form (Finish recovery), so, like the
+      // reset page, it keeps "same-origin" once the token has left the URL.
+      {
+        source: "/account-recovery",
+        has: [{ type: "query", key: "token" }],
+        headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
+      },
+      { source: "/account-recovery/link", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
       // The same for the mailed email links (verification, change of address). The page they land
       // on has no form to post, so it can keep "no-referrer" too.
       { source: "/verify-email", headers: [{ key: "Referrer-Policy", value: "no-referrer" }] },
@@ -40,11 +48,13 @@ const nextConfig = {
   async rewrites() {
     // `/reset-password?token=…` (CONTRACT.md) is answered by a route handler that moves the token
     // into a cookie and redirects; `/reset-password` itself is the page. `/verify-email?token=…`
-    // likewise: its handler spends the link and redirects to the page that says what happened.
+    // likewise: its handler spends the link and redirects to the page that says what happened;
+    // `/account-recovery?token=…` too: its handler starts the wait and hands the token to a cookie.
     return {
       beforeFiles: [
         { source: "/reset-password", has: [{ type: "query", key: "token" }], destination: "/reset-password/link" },
         { source: "/verify-email", has: [{ type: "query", key: "token" }], destination: "/verify-email/link" },
+        { source: "/account-recovery", has: [{ type: "query", key: "token" }], destination: "/account-recovery/link" },
       ],
     };
   },

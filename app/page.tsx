@@ -1,12 +1,22 @@
 import Link from "next/link";
 import { AppShell } from "@/components/layout/app-shell";
 import { signOutAction } from "@/app/actions/sign-out";
+import { cancelAccountRecoveryAction } from "@/app/actions/account-recovery";
 import { requireSignedIn } from "@/lib/auth/guards";
 
-export default async function HomePage() {
-  const { session, availableAal, secondFactorPolicy } = await requireSignedIn("/");
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function HomePage({ searchParams }: { searchParams: SearchParams }) {
+  const { notice } = await searchParams;
+  const { session, availableAal, secondFactorPolicy, accountRecovery } = await requireSignedIn("/");
   return (
-    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}>
+    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}
+      accountRecovery={accountRecovery} cancelAccountRecovery={cancelAccountRecoveryAction}>
+      {notice === "recovery-cancelled" && !accountRecovery ? (
+        <p role="status" className="mb-6 rounded-lg border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          Account recovery cancelled. Your second steps stay as they are. If you didn&apos;t start it, change your password: whoever did knows it.
+        </p>
+      ) : null}
       <h1 className="text-2xl font-semibold tracking-tight">Welcome back</h1>
       <p className="mt-2 text-slate-600">You are signed in as <strong className="font-medium text-slate-900">{session.email}</strong>.</p>
       <div className="mt-6 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">

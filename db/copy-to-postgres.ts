@@ -33,6 +33,7 @@ const COPY_ORDER = [
   "passwordResetTokens",
   "emailTokens",
   "linkedIdentities",
+  "accountRecoveries",
 ] as const satisfies ReadonlyArray<keyof typeof sqlite & keyof typeof postgres>;
 
 const BATCH = 500;

@@ -25,4 +25,5 @@ export const {
   passwordResetTokens,
   emailTokens,
   linkedIdentities,
+  accountRecoveries,
 } = tables;

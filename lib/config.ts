@@ -76,6 +76,12 @@ const schema = dbConfigSchema.extend({
   /** Days an account has, from the policy's first sign-in (or its sign-up), before it may only enrol; 0: at once. */
   REQUIRE_SECOND_FACTOR_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   /**
+   * The wait between opening an account-recovery link and being able to finish it, in seconds
+   * (lib/auth/account-recovery.ts, docs/security.md "Account recovery"). 72 hours by default; at
+   * most 30 days. Tests set a few seconds.
+   */
+  ACCOUNT_RECOVERY_DELAY: z.coerce.number().int().min(1).max(30 * 86_400).default(259_200),
+  /**
    * One OpenID Connect provider as a first factor (lib/auth/oidc.ts); all four or none. The
    * redirect URI to register at the provider is APP_ORIGIN/api/auth/callback/oidc.
    */

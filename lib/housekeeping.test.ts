@@ -97,7 +97,7 @@ describe("runHousekeeping", () => {
     event.run("recent", NOW - 399 * DAY);
 
     const report = await housekeeping.runHousekeeping(new Date(NOW));
-    expect(report).toEqual({ sessions: 3, challenges: 1, passwordResets: 1, emailLinks: 1, pendingRecoveryCodes: 1, rateLimits: 2, sentMails: 2, failedMails: 2, securityEvents: 1 });
+    expect(report).toEqual({ sessions: 3, challenges: 1, passwordResets: 1, emailLinks: 1, accountRecoveries: 0, accountRecoveryReminders: 0, pendingRecoveryCodes: 1, rateLimits: 2, sentMails: 2, failedMails: 2, securityEvents: 1 });
     expect(ids("sessions", "id")).toEqual(["half-open", "live"]);
     expect(ids("webauthn_spent_challenges", "challenge_hash")).toEqual(["spent-live"]);
     expect(ids("password_reset_tokens", "token_hash")).toEqual(["reset-live"]);

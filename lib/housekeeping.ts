@@ -12,18 +12,20 @@ import {
   trimSecurityEventsPerAccount,
   withHousekeepingLock,
 } from "@/db/queries/housekeeping";
+import { deleteExpiredAccountRecoveries } from "@/db/queries/account-recoveries";
 import { deleteExpiredSessions } from "@/db/queries/sessions";
 import { deleteExpiredSpentChallenges } from "@/db/queries/webauthn";
 import { SECOND_FACTOR_STEP_MAX_AGE_SECONDS } from "@/lib/auth/aal";
+import { sendDueAccountRecoveryReminders } from "@/lib/auth/account-recovery";
 import { getConfig } from "@/lib/config";
 import { PENDING_SET_MAX_AGE_SECONDS } from "@/lib/mfa/recovery-codes";
 import { RATE_LIMITS, type RateLimitName } from "@/lib/security/rate-limit";
 
 /**
  * One job that removes what no longer decides anything: sessions past their lifetime, spent
- * WebAuthn challenges, password reset links and email links past their expiry, recovery-code sets generated but never confirmed in time, rate-limit counters that have lapsed, delivered mails, and
+ * WebAuthn challenges, password reset links, email links and account recoveries past their expiry, recovery-code sets generated but never confirmed in time, rate-limit counters that have lapsed, delivered mails, and
  * security events past the log's retention. Runs in the server every HOUSEKEEPING_INTERVAL_SECONDS
- * (instrumentation.ts) and on demand (`npm run admin -- housekeeping`). Every statement is
+ * (instrumentation.ts) and on demand; it also mails the reminder before an account recovery's wait ends (`npm run admin -- housekeeping`). Every statement is
  * idempotent, so two processes running it at once only repeat each other's work.
  */
 export const RETENTION = {
@@ -44,13 +46,13 @@ export const HOUSEKEEPING_INTERVAL_SECONDS = 10 * 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type HousekeepingReport = Record<
-  "sessions" | "challenges" | "passwordResets" | "emailLinks" | "pendingRecoveryCodes" | "rateLimits" | "sentMails" | "failedMails" | "securityEvents",
+  "sessions" | "challenges" | "passwordResets" | "emailLinks" | "accountRecoveries" | "accountRecoveryReminders" | "pendingRecoveryCodes" | "rateLimits" | "sentMails" | "failedMails" | "securityEvents",
   number
 >;
 
 export async function runHousekeeping(now = new Date()): Promise<HousekeepingReport> {
   const config = getConfig();
-  const report: HousekeepingReport = { sessions: 0, challenges: 0, passwordResets: 0, emailLinks: 0, pendingRecoveryCodes: 0, rateLimits: 0, sentMails: 0, failedMails: 0, securityEvents: 0 };
+  const report: HousekeepingReport = { sessions: 0, challenges: 0, passwordResets: 0, emailLinks: 0, accountRecoveries: 0, accountRecoveryReminders: 0, pendingRecoveryCodes: 0, rateLimits: 0, sentMails: 0, failedMails: 0, securityEvents: 0 };
   report.sessions = await deleteExpiredSessions(
     now,
     new Date(now.getTime() - config.SESSION_IDLE_TIMEOUT * 1000),
@@ -59,6 +61,9 @@ export async function runHousekeeping(now = new Date()): Promise<HousekeepingRep
   report.challenges = await deleteExpiredSpentChallenges(now);
   report.passwordResets = await deleteExpiredPasswordResetTokens(now);
   report.emailLinks = await deleteExpiredEmailTokens(now);
+  // Account recoveries: the mail a day before a wait ends, and recoveries never opened or finished in time.
+  report.accountRecoveryReminders = await sendDueAccountRecoveryReminders(now);
+  report.accountRecoveries = await deleteExpiredAccountRecoveries(now);
   report.pendingRecoveryCodes = await deleteStalePendingRecoveryCodeSets(new Date(now.getTime() - PENDING_SET_MAX_AGE_SECONDS * 1000));
   for (const name of Object.keys(RATE_LIMITS) as RateLimitName[]) {
     const policy = RATE_LIMITS[name];

@@ -13,8 +13,9 @@ export const SECOND_FACTOR_MESSAGES = {
   not_enrolled: "That method isn't set up for your account. Choose another.",
   raced: RETRY_MESSAGES.raced,
   throttled: (seconds: number) => `Too many attempts. Try again in ${formatWait(seconds)}.`,
+  // The recovery path (lib/auth/account-recovery.ts) is the owner's own way out; support stays the last resort.
   locked:
-    "Two-step verification is locked for this account after too many wrong attempts. Nobody can sign in to it with a code or key until support unlocks it; contact support.",
+    "Two-step verification is locked for this account after too many wrong attempts: no code or key is accepted. If this is your account, choose “I can't use any of my factors” below to recover it, or contact support.",
 } as const;
 
 export function secondFactorMessage(method: SecondFactorMethodId, refusal: SecondFactorRefusal): string {

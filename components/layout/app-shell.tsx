@@ -1,17 +1,22 @@
 import Link from "next/link";
 import type { SecondFactorPolicyState } from "@/lib/auth/second-factor-policy-rule";
 import { BrandMark } from "./brand-mark";
+import { AccountRecoveryBanner } from "./account-recovery-banner";
 import { SecondFactorPolicyBanner } from "./second-factor-policy-banner";
 
 /**
  * Header and page frame for signed-in pages. The sign-out action comes from the page (a server
  * component may pass a server action as a prop): components/ never imports from app/.
  */
-export function AppShell({ email, signOut, secondFactorPolicy, children }: {
+export function AppShell({ email, signOut, secondFactorPolicy, accountRecovery, cancelAccountRecovery, children }: {
   email: string;
   signOut: () => Promise<void>;
   /** REQUIRE_SECOND_FACTOR's state for this account (lib/auth/guards.ts hands it to the page); null: no banner. */
   secondFactorPolicy?: SecondFactorPolicyState | null;
+  /** An account recovery whose wait runs (lib/auth/guards.ts hands it to the page); null: no banner. */
+  accountRecovery?: { finishableAt: Date } | null;
+  /** Cancel this recovery's server action, from app/actions/account-recovery.ts. */
+  cancelAccountRecovery?: () => Promise<void>;
   children: React.ReactNode;
 }) {
   return (
@@ -28,6 +33,7 @@ export function AppShell({ email, signOut, secondFactorPolicy, children }: {
           </nav>
         </div>
       </header>
+      {accountRecovery && cancelAccountRecovery ? <AccountRecoveryBanner recovery={accountRecovery} cancel={cancelAccountRecovery} /> : null}
       {secondFactorPolicy ? <SecondFactorPolicyBanner policy={secondFactorPolicy} /> : null}
       <main id="main" className="mx-auto max-w-3xl px-4 py-8">{children}</main>
     </div>

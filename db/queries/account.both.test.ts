@@ -22,6 +22,7 @@ let q: {
   reset: typeof import("./password-reset");
   emailTokens: typeof import("./email-tokens");
   identities: typeof import("./linked-identities");
+  recoveries: typeof import("./account-recoveries");
   mail: typeof import("./mail-outbox");
   rateLimits: typeof import("./rate-limits");
   events: typeof import("./security-events");
@@ -41,6 +42,7 @@ beforeAll(async () => {
     reset: await import("./password-reset"),
     emailTokens: await import("./email-tokens"),
     identities: await import("./linked-identities"),
+    recoveries: await import("./account-recoveries"),
     mail: await import("./mail-outbox"),
     rateLimits: await import("./rate-limits"),
     events: await import("./security-events"),
@@ -99,6 +101,10 @@ async function fullAccount(): Promise<{ id: string; email: string; sessionIds: s
   await q.identities.insertLinkedIdentity({
     id: randomUUID(), userId: id, provider: "oidc", issuer: "https://id.example.test", subject: `sub-${id}`, email, createdAt: now(), lastUsedAt: null,
   });
+  await q.recoveries.replaceRequestedAccountRecovery({
+    userId: id, tokenHash: `recovery-${id}`, status: "requested", createdAt: now(), expiresAt: new Date(Date.now() + 3_600_000),
+    startedAt: null, finishableAt: null, reminderDueAt: null, reminderSentAt: null,
+  });
   await q.mail.insertMail(mailRow(id, email));
   await q.mail.insertMail({ ...mailRow(id, email), status: "sent", sentAt: now() });
   for (const [bucket, key] of ACCOUNT_KEYS({ id, email })) {
@@ -120,6 +126,7 @@ const ACCOUNT_KEYS = (a: { id: string; email: string }) =>
     ["passwordResetAddress", a.email],
     ["emailVerificationAccount", a.id],
     ["emailChangeAccount", a.id],
+    ["accountRecoveryAccount", a.id],
   ] as const;
 
 /**
@@ -181,7 +188,7 @@ describe("deleteUserAccount", () => {
     const removed = await q.users.deleteUserAccount({ userId: doomed.id, email: doomed.email, rateLimits: ACCOUNT_KEYS(doomed), farewell });
     expect(removed).toEqual({
       sessions: 2, totpCredentials: 1, webauthnCredentials: 2, recoveryCodeSets: 2, recoveryCodes: 20,
-      passwordResetTokens: 1, emailTokens: 1, linkedIdentities: 1, mails: 2, rateLimits: 5, securityEvents: 3,
+      passwordResetTokens: 1, emailTokens: 1, linkedIdentities: 1, accountRecoveries: 1, mails: 2, rateLimits: 6, securityEvents: 3,
     });
 
     const after = await rowsOf(doomed, doomedSets);

@@ -5,6 +5,7 @@ import { isUniqueViolation } from "@/db/errors";
 import {
   emailTokens,
   linkedIdentities,
+  accountRecoveries,
   mailOutbox,
   passwordResetTokens,
   rateLimits,
@@ -105,6 +106,7 @@ export interface AccountDeletionReport {
   passwordResetTokens: number;
   emailTokens: number;
   linkedIdentities: number;
+  accountRecoveries: number;
   mails: number;
   rateLimits: number;
   securityEvents: number;
@@ -113,7 +115,7 @@ export interface AccountDeletionReport {
 /**
  * Deletes an account and every row of it in one write transaction, or nothing: the user row (only
  * while it still has `email`, the address the deletion was confirmed for), its factors, recovery
- * codes, sessions, reset and email links, queued and sent mails, its security log (no foreign key: deleted
+ * codes, sessions, reset, email and account-recovery links, queued and sent mails, its security log (no foreign key: deleted
  * by user id, docs/security.md "Deleting an account"), and the rate-limit counters named in
  * `rateLimits` (bucket and key: keyed by the email or the id, they carry no foreign key either).
  * Each child table is emptied explicitly, so the report counts what went and nothing depends on
@@ -145,6 +147,7 @@ export async function deleteUserAccount(input: {
         passwordResetTokens: rowsAffected(yield* step(tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId)))),
         emailTokens: rowsAffected(yield* step(tx.delete(emailTokens).where(eq(emailTokens.userId, userId)))),
         linkedIdentities: rowsAffected(yield* step(tx.delete(linkedIdentities).where(eq(linkedIdentities.userId, userId)))),
+        accountRecoveries: rowsAffected(yield* step(tx.delete(accountRecoveries).where(eq(accountRecoveries.userId, userId)))),
         mails: rowsAffected(yield* step(tx.delete(mailOutbox).where(eq(mailOutbox.userId, userId)))),
         rateLimits:
           input.rateLimits.length === 0

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, eq, lt, lte, sql } from "drizzle-orm";
-import { getDb, prepared, rowsAffected } from "@/db/client";
-import { webauthnCredentials, webauthnSpentChallenges } from "@/db/schema";
+import { and, asc, count, eq, lt, lte, sql } from "drizzle-orm";
+import { getDb, prepared, rowsAffected, step, writeTransaction } from "@/db/client";
+import { linkedIdentities, webauthnCredentials, webauthnSpentChallenges } from "@/db/schema";
 
 export type WebAuthnCredentialRow = typeof webauthnCredentials.$inferSelect;
 
@@ -56,6 +56,37 @@ export async function deleteWebAuthnCredential(userId: string, id: string): Prom
     .where(and(eq(webauthnCredentials.userId, userId), eq(webauthnCredentials.id, id)))
     .returning();
   return row;
+}
+
+export type GuardedWebAuthnDeletion =
+  | { kind: "deleted"; row: WebAuthnCredentialRow }
+  | { kind: "missing" }
+  | { kind: "refused" };
+
+/**
+ * Deletes one of the user's credentials unless `refuse` says it is the last way in (lib/mfa/ways-in.ts
+ * decides; it gets the credential and the account's passkeys and linked identities, counted in the
+ * same transaction as the delete). Serialised per user under the lock the identity unlink takes,
+ * so two removals at once (two passkeys, or a passkey and an identity) can't both pass.
+ */
+export async function deleteWebAuthnCredentialUnless(
+  userId: string,
+  id: string,
+  refuse: (target: WebAuthnCredentialRow, ways: { passkeys: number; linkedIdentities: number }) => boolean,
+): Promise<GuardedWebAuthnDeletion> {
+  return writeTransaction(
+    function* (tx) {
+      const rows = yield* step(tx.select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId)));
+      const target = rows.find((row) => row.id === id);
+      if (!target) return { kind: "missing" } as const;
+      const [identities] = yield* step(tx.select({ n: count() }).from(linkedIdentities).where(eq(linkedIdentities.userId, userId)));
+      const ways = { passkeys: rows.filter((row) => row.isPasskey).length, linkedIdentities: Number(identities?.n ?? 0) };
+      if (refuse(target, ways)) return { kind: "refused" } as const;
+      yield* step(tx.delete(webauthnCredentials).where(and(eq(webauthnCredentials.userId, userId), eq(webauthnCredentials.id, id))));
+      return { kind: "deleted", row: target } as const;
+    },
+    { lock: `linked-identities:${userId}` },
+  );
 }
 
 export async function deleteAllWebAuthnCredentials(userId: string): Promise<void> {

@@ -244,3 +244,21 @@ export const linkedIdentities = pgTable(
     index("linked_identities_user_idx").on(t.userId),
   ],
 );
+
+export const accountRecoveries = pgTable(
+  "account_recoveries",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    status: text("status", { enum: ["requested", "waiting"] }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: epochMs("expires_at").notNull(),
+    startedAt: epochMs("started_at"),
+    finishableAt: epochMs("finishable_at"),
+    reminderDueAt: epochMs("reminder_due_at"),
+    reminderSentAt: epochMs("reminder_sent_at"),
+  },
+  (t) => [index("account_recoveries_expires_idx").on(t.expiresAt), index("account_recoveries_reminder_idx").on(t.reminderDueAt)],
+);

@@ -324,3 +324,34 @@ export const linkedIdentities = sqliteTable(
     index("linked_identities_user_idx").on(t.userId),
   ],
 );
+
+/**
+ * Account recoveries in flight (lib/auth/account-recovery.ts): the way back in for an owner who
+ * lost every second factor. At most one per account (the user id is the key; a newer request
+ * replaces the older). "requested": the link was mailed and not yet opened; "waiting": it was
+ * opened and the waiting period runs until `finishable_at`. Every step is one conditional
+ * statement on this row, so each happens once however many requests race for it. The row goes
+ * when the recovery is finished or cancelled (a successful second factor, or the owner's Cancel).
+ */
+export const accountRecoveries = sqliteTable(
+  "account_recoveries",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** SHA-256 of the mailed token; the token itself is never stored. */
+    tokenHash: text("token_hash").notNull().unique(),
+    status: text("status", { enum: ["requested", "waiting"] }).notNull(),
+    createdAt: createdAt(),
+    /** "requested": the link must be opened before this; "waiting": the recovery must be finished before it. */
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** When the link was opened (the waiting period's start); null while requested. */
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    /** startedAt + ACCOUNT_RECOVERY_DELAY: from then on, the password and the link finish it. */
+    finishableAt: integer("finishable_at", { mode: "timestamp_ms" }),
+    /** When housekeeping mails the reminder before the end; null when the wait is too short for one. */
+    reminderDueAt: integer("reminder_due_at", { mode: "timestamp_ms" }),
+    reminderSentAt: integer("reminder_sent_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("account_recoveries_expires_idx").on(t.expiresAt), index("account_recoveries_reminder_idx").on(t.reminderDueAt)],
+);

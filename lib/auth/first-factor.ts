@@ -1,5 +1,6 @@
 import "server-only";
 import { deleteSession } from "@/db/queries/sessions";
+import { cancelAccountRecoveryAfterSecondFactor } from "@/lib/auth/account-recovery-cancel";
 import { findUserById } from "@/db/queries/users";
 import type { AuthMethod } from "@/lib/auth/aal";
 import { accessFor } from "@/lib/auth/flow";
@@ -84,8 +85,9 @@ export async function completeFirstFactor(
 /**
  * A passkey is the owner's proof of the account: it ends any run of failed password and
  * second-factor attempts against it (the way out of their stop at 100), and gives the client
- * address its attempt back.
+ * address its attempt back; like any second factor, it cancels an account recovery under way.
  */
 async function passkeyProvedOwner(userId: string, client: ClientContext): Promise<void> {
   await passkeySucceeded(userId, (await findUserById(userId))?.email, client);
+  await cancelAccountRecoveryAfterSecondFactor(userId, client);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { cancelAccountRecoveryAfterSecondFactor } from "@/lib/auth/account-recovery-cancel";
 import { meetsAal, isPrivileged, secondFactorStepOpen, type Aal } from "@/lib/auth/aal";
 import { recordAuthenticationStep, type Session } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
@@ -55,7 +56,7 @@ export type SecondFactorResult = { ok: true } | ({ ok: false } & SecondFactorRef
  * The shared core of every second-factor check (sign-in, re-authentication, password reset): spend
  * the account's and the address's budget first (so parallel guesses can't overspend and a
  * throttled user is refused even with a right code), verify, log a refusal (with the mail at 10
- * in a row), and on success start the account's count over. `context` is added to the log detail.
+ * in a row), and on success start the account's count over and cancel any account recovery. `context` is added to the log detail.
  */
 export async function checkSecondFactor(
   userId: string,
@@ -82,6 +83,8 @@ export async function checkSecondFactor(
     return { ok: false, reason: outcome.reason };
   }
   await secondFactorSucceeded(userId, client);
+  // Whoever just proved a second factor still has one: an account recovery under way ends.
+  await cancelAccountRecoveryAfterSecondFactor(userId, client);
   return { ok: true, detail: { ...context, method, ...outcome.detail } };
 }
 

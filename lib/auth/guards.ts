@@ -1,5 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
+import { pendingAccountRecovery } from "@/lib/auth/account-recovery";
 import { accessFor, mayCompleteSecondFactor, type Access } from "@/lib/auth/flow";
 import { refreshUrl, safeReturnTo, secondFactorUrl, signInUrl } from "@/lib/auth/return-to";
 import { secondFactorPolicyFor, type SecondFactorPolicyState } from "@/lib/auth/second-factor-policy";
@@ -12,6 +13,8 @@ import { getCurrentSession, hasSessionCookie } from "@/lib/auth/session";
 export type SignedIn = Extract<Access, { kind: "signed_in" }> & {
   /** Where the account stands under REQUIRE_SECOND_FACTOR (null: nothing asked of it): the banner, and enrolment-only. */
   secondFactorPolicy: SecondFactorPolicyState | null;
+  /** An account recovery whose wait runs (lib/auth/account-recovery.ts): the banner with Cancel this recovery. */
+  accountRecovery: { finishableAt: Date } | null;
 };
 
 /**
@@ -37,7 +40,7 @@ export async function requireSignedIn(returnTo: string): Promise<SignedIn> {
   if (access.kind === "second_factor_due") redirect(secondFactorUrl(returnTo));
   const secondFactorPolicy = await secondFactorPolicyFor(access.session.userId, access.availableAal);
   if (secondFactorPolicy?.enforced && !isEnrolmentPath(returnTo)) redirect("/settings/security");
-  return { ...access, secondFactorPolicy };
+  return { ...access, secondFactorPolicy, accountRecovery: await pendingAccountRecovery(access.session.userId) };
 }
 
 /** As requireSignedIn, and authenticated with every factor within PRIVILEGED_SESSION_MAX_AGE. */

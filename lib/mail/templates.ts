@@ -25,7 +25,10 @@ export type SecurityMailKind =
   | "email_change_requested"
   | "email_changed"
   | "identity_linked"
-  | "identity_unlinked";
+  | "identity_unlinked"
+  | "account_recovery_started"
+  | "account_recovery_cancelled"
+  | "account_recovery_completed";
 
 /** The labelled facts of a mail (when, device, address…) as rows: values are data, never prose. */
 function detailsTable(rows: ReadonlyArray<readonly [string, string]>): string {
@@ -225,7 +228,7 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
     subject: `Someone with your password is trying to sign in to your ${f.appName} account`,
     summary:
       "Your password was entered correctly, and then the second step (authenticator code, security key or recovery code) failed 10 times in a row. " +
-      "Whoever is doing this very likely knows your password. After 100 failures in a row, second-step sign-in is locked until support unlocks it.",
+      "Whoever is doing this very likely knows your password. After 100 failures in a row, second-step sign-in is locked: then only a passkey, account recovery (a mailed link and a waiting period you can cancel) or support gets anyone in.",
     advice:
       `If it wasn't you, change your password now (it is known to someone else), then at ${f.settingsUrl} sign out every session you don't recognise and check your second steps. ` +
       "Your second steps are still protecting your account: don't share a code with anyone who asks for it.",
@@ -241,6 +244,35 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
       `If this wasn't you, someone can sign in as you: sign in at ${f.settingsUrl}, change your password, ` +
       "cancel the pending change in the Email section (Cancel change), and sign out every session you don't recognise.",
   }),
+  // Account recovery (lib/auth/account-recovery.ts). The way to stop it is any sign-in with a second
+  // step, or Cancel this recovery on any signed-in page: both need nothing the intruder has.
+  account_recovery_started: (f) => ({
+    subject: `Account recovery started for your ${f.appName} account`,
+    summary:
+      "Someone who knows your password said they can't use any of your second steps, and opened the recovery link sent to this address. " +
+      `If nobody stops it, every second step of your account (authenticator apps, security keys, passkeys, recovery codes) can be removed from ${recoveryWhen(f.detail.finishable_at)}, and the account then signs in with the password alone.`,
+    advice:
+      `If this wasn't you, sign in at ${f.settingsUrl} with your password and a second step: that cancels the recovery (so does Cancel this recovery on any page while you are signed in). ` +
+      "Then change your password, and the password of this mailbox: whoever did this knows both.",
+  }),
+  account_recovery_cancelled: (f) => ({
+    subject: `Account recovery cancelled for your ${f.appName} account`,
+    summary:
+      (f.detail.reason === "second_factor"
+        ? "The account recovery under way for your account was cancelled, because someone signed in with a second step."
+        : "The account recovery under way for your account was cancelled from a signed-in session (Cancel this recovery).") +
+      " Your second steps stay as they are.",
+    advice: `If you didn't start the recovery, someone knows your password and can read this mailbox: ${REVIEW_STEPS(f)} Then change your password.`,
+  }),
+  account_recovery_completed: (f) => ({
+    subject: `Your ${f.appName} account was recovered: two-step verification is off`,
+    summary:
+      "The account recovery finished: after the waiting period, someone with your password and the recovery link removed every second step of your account " +
+      "(authenticator apps, security keys, passkeys and recovery codes) and signed in. Every other session was signed out. The account now signs in with the password alone.",
+    advice:
+      `If this was you, set up a second step again at ${f.settingsUrl}. ` +
+      "If this wasn't you, someone has your password and this mailbox: reset your password (Forgot password?) at once, secure this mailbox, and contact support.",
+  }),
   email_changed: (f) => ({
     subject: `The email address of your ${f.appName} account was changed`,
     summary:
@@ -249,6 +281,12 @@ const WORDING: Record<SecurityMailKind, (f: SecurityMailFacts) => Wording> = {
     advice: "If this wasn't you, contact support right away: whoever did it could sign in as you, and a password reset now goes to the new address.",
   }),
 };
+
+/** A recovery's `finishable_at` (ISO) as a date in mails; "the end of the waiting period" when missing. */
+function recoveryWhen(value: unknown): string {
+  const date = typeof value === "string" ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? `${WHEN.format(date)} UTC` : "the end of the waiting period";
+}
 
 const WHEN = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" });
 
@@ -410,4 +448,30 @@ export function renderEmailTakenMail(input: { appName: string; signInUrl: string
   const ignore = "If you didn't ask for this, ignore this mail: your account is unaffected.";
   const text = [why, "", after, "", ignore, ""].join("\n");
   return { subject, text, html: linkMailHtml(subject, { before: why, after: [after, ignore] }) };
+}
+
+/**
+ * The account-recovery link ("I can't use any of my factors"), to the account's verified address.
+ * It carries a secret, so like the reset link it is queued directly (lib/auth/account-recovery.ts).
+ */
+export function renderAccountRecoveryLinkMail(input: { appName: string; link: string; validMinutes: number; delay: string }): RenderedMail {
+  const subject = `Recover your ${input.appName} account`;
+  const why = `Someone signed in with the password of your ${input.appName} account and said they can't use any of its second steps. To recover the account, open this link:`;
+  const after =
+    `It works for ${input.validMinutes} minutes. Opening it starts a waiting period of ${input.delay}; after it, the same link and your password remove every second step, ` +
+    "and you set up new ones. During the wait, any sign-in with a second step cancels the recovery.";
+  const ignore = "If you didn't ask for this, don't open the link, and change your password: whoever asked knows it.";
+  const text = [why, "", input.link, "", after, "", ignore, ""].join("\n");
+  return { subject, text, html: linkMailHtml(subject, { before: why, link: { href: input.link, text: "Recover your account" }, after: [after, ignore] }) };
+}
+
+/** The reminder before a recovery's wait ends (housekeeping; lib/auth/account-recovery.ts). No link: nothing to click to let it happen. */
+export function renderAccountRecoveryReminderMail(input: { appName: string; settingsUrl: string; finishableAt: Date }): RenderedMail {
+  const subject = `Reminder: account recovery for your ${input.appName} account ends soon`;
+  const why =
+    `An account recovery is under way for your ${input.appName} account. From ${WHEN.format(input.finishableAt)} UTC, ` +
+    "whoever started it can remove every second step of the account with the password and the recovery link.";
+  const after = `If this wasn't you, sign in at ${input.settingsUrl} with your password and a second step now: that cancels it. Then change your password.`;
+  const text = [why, "", after, ""].join("\n");
+  return { subject, text, html: linkMailHtml(subject, { before: why, after: [after] }) };
 }

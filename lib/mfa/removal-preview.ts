@@ -1,5 +1,9 @@
 import "server-only";
+import { countLinkedIdentities } from "@/db/queries/linked-identities";
+import { findUserById } from "@/db/queries/users";
 import { listWebAuthnCredentials } from "@/db/queries/webauthn";
+import { hasPassword } from "@/lib/auth/password";
+import { removalLeavesNoWayIn } from "@/lib/mfa/ways-in";
 import { getRecoveryCodesStatus } from "@/lib/mfa/recovery-codes";
 import { listTotpApps } from "@/lib/mfa/totp";
 
@@ -23,10 +27,18 @@ export interface RemovalPreview {
   lastSecondFactor: boolean;
   /** Unused codes of the confirmed set, or null when there is none. */
   recoveryCodesLeft: number | null;
+  /** A passkey that is the account's only way to sign in (lib/mfa/ways-in.ts): it can't be removed yet. */
+  onlyWayIn: boolean;
 }
 
 export async function previewRemoval(userId: string, factor: RemovableFactor, id: string): Promise<RemovalPreview | null> {
-  const [apps, keys, codes] = await Promise.all([listTotpApps(userId), listWebAuthnCredentials(userId), getRecoveryCodesStatus(userId)]);
+  const [apps, keys, codes, user, identities] = await Promise.all([
+    listTotpApps(userId),
+    listWebAuthnCredentials(userId),
+    getRecoveryCodesStatus(userId),
+    findUserById(userId),
+    countLinkedIdentities(userId),
+  ]);
   const all: Array<FactorSummary & { factor: RemovableFactor; id: string }> = [
     ...apps.map((app) => ({ factor: "totp" as const, id: app.id, kind: "app" as const, name: app.name })),
     ...keys.map((key) => ({ factor: "webauthn" as const, id: key.id, kind: key.isPasskey ? ("passkey" as const) : ("key" as const), name: key.name })),
@@ -39,5 +51,9 @@ export async function previewRemoval(userId: string, factor: RemovableFactor, id
     remaining,
     lastSecondFactor: remaining.length === 0,
     recoveryCodesLeft: codes ? codes.remaining : null,
+    onlyWayIn: removalLeavesNoWayIn(
+      { isPasskey: target.kind === "passkey" },
+      { hasPassword: user ? hasPassword(user) : false, linkedIdentities: identities, passkeys: keys.filter((key) => key.isPasskey).length },
+    ),
   };
 }

@@ -53,10 +53,16 @@ export type LogDetail = Record<string, string | number | boolean>;
 export type VerifyOutcome = { ok: true; detail?: LogDetail } | { ok: false; reason: VerifyFailure; detail?: LogDetail };
 
 /** `recoveryCodesDeleted`: this was the last second factor, so the recovery codes went with it. */
-export type RemoveOutcome = { ok: true; recoveryCodesDeleted: boolean; detail?: LogDetail } | { ok: false; reason: "not_found" };
+export type RemoveOutcome = { ok: true; recoveryCodesDeleted: boolean; detail?: LogDetail } | { ok: false; reason: RemovalRefusal };
+
+/**
+ * Why nothing was removed: there was no such credential, or it is a passkey that is the account's
+ * only way to sign in (lib/mfa/ways-in.ts), which must not go before another way is added.
+ */
+export type RemovalRefusal = "not_found" | "only_way_in";
 
 /** What a method's own removal reports: the credential is gone (and logged), or there was none. */
-export type RemovedCredential = { ok: true; detail?: LogDetail } | { ok: false; reason: "not_found" };
+export type RemovedCredential = { ok: true; detail?: LogDetail } | { ok: false; reason: RemovalRefusal };
 
 export interface SecondFactorMethod<Id extends SecondFactorMethodId = SecondFactorMethodId> {
   readonly id: Id;

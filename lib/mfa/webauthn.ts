@@ -13,7 +13,7 @@ import {
 import { decodeClientDataJSON } from "@simplewebauthn/server/helpers";
 import {
   deleteAllWebAuthnCredentials,
-  deleteWebAuthnCredential,
+  deleteWebAuthnCredentialUnless,
   findWebAuthnCredential,
   hasWebAuthnCredential,
   insertWebAuthnCredential,
@@ -33,7 +33,10 @@ import {
   type ChallengeRefusal,
   type ChallengeScope,
 } from "@/lib/mfa/webauthn-challenge";
+import { findUserById } from "@/db/queries/users";
+import { hasPassword } from "@/lib/auth/password";
 import { removeCredential } from "@/lib/mfa/removal";
+import { removalLeavesNoWayIn } from "@/lib/mfa/ways-in";
 import type { MethodImplementation, VerifyOutcome } from "@/lib/mfa/types";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
@@ -58,9 +61,16 @@ export const webauthnMethod: MethodImplementation<"webauthn"> = {
     const detail = { refusal: outcome.reason === "challenge" ? `challenge_${outcome.challenge}` : outcome.reason };
     return { ok: false, reason: outcome.reason === "counter" ? "possibly_cloned" : "invalid", detail };
   },
-  remove(userId, credentialId, context) {
-    if (!credentialId) return Promise.resolve({ ok: false, reason: "not_found" });
-    const deleted = deleteWebAuthnCredential(userId, credentialId).then((row) => (row ? { detail: { key: row.name } } : null));
+  async remove(userId, credentialId, context) {
+    if (!credentialId) return { ok: false, reason: "not_found" };
+    // A password is never removed, only set, so reading it before the transaction is safe.
+    const user = await findUserById(userId);
+    const withPassword = user ? hasPassword(user) : false;
+    const outcome = await deleteWebAuthnCredentialUnless(userId, credentialId, (target, ways) =>
+      removalLeavesNoWayIn(target, { hasPassword: withPassword, ...ways }),
+    );
+    if (outcome.kind === "refused") return { ok: false, reason: "only_way_in" };
+    const deleted = Promise.resolve(outcome.kind === "deleted" ? { detail: { key: outcome.row.name } } : null);
     return removeCredential(userId, context, "webauthn.removed", deleted);
   },
   removeAll: deleteAllWebAuthnCredentials,

@@ -44,6 +44,10 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventType, string> = {
   "oidc.unlinked": "Single sign-on identity unlinked",
   "oidc.link_refused": "Refused a single sign-on identity with your address that isn't linked to your account",
   "oidc.failed": "Single sign-on did not complete",
+  "account_recovery.requested": "Account recovery asked for (a link was sent to your address)",
+  "account_recovery.started": "Account recovery started: the waiting period runs",
+  "account_recovery.cancelled": "Account recovery cancelled",
+  "account_recovery.completed": "Account recovered: every second step was removed",
 };
 
 const METHOD_LABELS: Record<string, string> = {
@@ -62,6 +66,10 @@ export function describeSecurityEvent(type: string, detail: Record<string, unkno
   }
   if (type === "recovery_codes.created" && detail.replaced_previous === true) return `${label} (the previous codes stopped working)`;
   if ((type === "totp.removed" || type === "webauthn.removed") && detail.last_second_factor === true) return `${label} (two-step verification is now off)`;
+  if (type === "account_recovery.cancelled") {
+    if (detail.reason === "second_factor") return `${label} (a second step was used to sign in)`;
+    if (detail.reason === "owner") return `${label} (Cancel this recovery)`;
+  }
   if (method && (type === "second_factor.succeeded" || type === "second_factor.failed")) return `${label} (${method})`;
   return label;
 }

@@ -62,7 +62,15 @@ export type SecurityEventType =
    */
   | "oidc.link_refused"
   /** A provider sign-in, re-authentication or link of this session's user failed (detail `reason`). */
-  | "oidc.failed";
+  | "oidc.failed"
+  /** "I can't use any of my factors": a recovery link was mailed to the verified address. */
+  | "account_recovery.requested"
+  /** The recovery link was opened: the waiting period runs (detail `finishable_at`). */
+  | "account_recovery.started"
+  /** A recovery ended unfinished (detail `reason`: "second_factor" signed in, or "owner" pressed Cancel). */
+  | "account_recovery.cancelled"
+  /** After the wait, the password and the link removed every second factor (detail: what went). */
+  | "account_recovery.completed";
 
 export type SecurityEventDetail = Record<string, string | number | boolean | null>;
 

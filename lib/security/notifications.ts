@@ -71,6 +71,11 @@ export const NOTIFICATIONS: Partial<Record<SecurityEventType, Rule>> = {
   // Recorded after it: the confirmation goes to the address the account just left.
   "oidc.linked": { kind: "identity_linked" },
   "oidc.unlinked": { kind: "identity_unlinked" },
+  // Account recovery (lib/auth/account-recovery.ts): the start of the wait, its end either way.
+  // The reminder before the end is queued by housekeeping; the link itself by the request.
+  "account_recovery.started": { kind: "account_recovery_started" },
+  "account_recovery.cancelled": { kind: "account_recovery_cancelled" },
+  "account_recovery.completed": { kind: "account_recovery_completed" },
   "email.changed": { kind: "email_changed", to: (e) => (typeof e.detail.previous_email === "string" ? e.detail.previous_email : undefined) },
 };
 

@@ -38,7 +38,8 @@ export const RATE_LIMITS = {
    * waits of 1, 2, 4 … 60 minutes between single attempts: about 24 guesses a day once the waits
    * are long, so a 6-digit TOTP (3 codes valid per guess with ±1 step) falls with probability about
    * 7e-5 a day. At 10 the owner is mailed (someone has the password); at 100 second-factor sign-in
-   * is locked until an operator resets it.
+   * is locked until a passkey sign-in, a finished account recovery (lib/auth/account-recovery.ts, the
+   * owner's way out the lockout message points to) or an operator resets it.
    */
   secondFactorAccount: {
     kind: "consecutive", freeAttempts: 5, baseLockSeconds: 60, maxLockSeconds: 60 * 60,
@@ -64,6 +65,18 @@ export const RATE_LIMITS = {
    * one), so this bounds what a hijacked privileged session can send to strangers' inboxes.
    */
   emailChangeAccount: { kind: "window", freeAttempts: 5, baseLockSeconds: 10 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
+  /**
+   * "I can't use any of my factors", per account: 3 a day. Each one mails the account's verified
+   * address a recovery link (replacing an unopened one); more would only fill the owner's inbox,
+   * and whoever asks has already proved the password. Counted as requests.
+   */
+  accountRecoveryAccount: { kind: "window", freeAttempts: 3, baseLockSeconds: 60 * 60, maxLockSeconds: DAY, windowSeconds: DAY },
+  /**
+   * Account-recovery steps from one client address, across accounts: asking for a link and
+   * opening one (the finish also pays the password's own buckets). 20 an hour: a person needs a
+   * handful, a token guesser (256-bit tokens) gets nowhere anyway, and this bounds the lookups.
+   */
+  accountRecoveryIp: { kind: "window", freeAttempts: 20, baseLockSeconds: 10 * 60, maxLockSeconds: 60 * 60, windowSeconds: 60 * 60 },
 } satisfies Record<string, WindowPolicy | ConsecutivePolicy>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -220,6 +233,7 @@ export function accountRateLimitKeys(user: { id: string; email: string }): Array
     ["passwordResetAddress", user.email],
     ["emailVerificationAccount", user.id],
     ["emailChangeAccount", user.id],
+    ["accountRecoveryAccount", user.id],
   ];
 }
 
@@ -231,4 +245,20 @@ export function spendVerificationResend(userId: string, now = new Date()): Promi
 /** A "Change email" request: per account, spent before any mail is rendered. */
 export function spendEmailChangeRequest(userId: string, now = new Date()): Promise<AttemptsResult> {
   return spendAttempts([["emailChangeAccount", userId]], now);
+}
+
+/** "I can't use any of my factors": per account (spent before any link is made) and per client address. */
+export function spendAccountRecoveryRequest(userId: string, client: ClientContext, now = new Date()): Promise<AttemptsResult> {
+  return spendAttempts(
+    [
+      ["accountRecoveryIp", ipBucketKey(client.ip)],
+      ["accountRecoveryAccount", userId],
+    ],
+    now,
+  );
+}
+
+/** Opening a recovery link: per client address (the token names the account only once it is found). */
+export function spendAccountRecoveryLinkUse(client: ClientContext, now = new Date()): Promise<AttemptsResult> {
+  return spendAttempts([["accountRecoveryIp", ipBucketKey(client.ip)]], now);
 }

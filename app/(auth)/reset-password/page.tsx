@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { recoveryDelayText } from "@/lib/auth/account-recovery";
 import { AuthCard } from "@/components/layout/auth-card";
 import { openPasswordReset } from "@/lib/auth/password-reset";
 import { readResetCookie } from "@/lib/auth/password-reset-cookie";
@@ -62,8 +63,9 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
           </>
         )}
         <p className="mt-6 border-t border-slate-200 pt-4 text-sm text-slate-600">
-          Can&apos;t use any of your second steps? A password reset can&apos;t replace them: contact support to recover your
-          account.
+          Can&apos;t use any of your second steps? A password reset can&apos;t replace them. If you still know your password,{" "}
+          <Link className={link} href="/login">sign in</Link> and choose <strong className="font-medium">I can&apos;t use any of my factors</strong>{" "}
+          at the second step to start account recovery (it takes {recoveryDelayText()}). If you have lost your password too, contact support.
         </p>
       </AuthCard>
     );

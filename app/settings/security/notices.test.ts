@@ -14,6 +14,7 @@ const SENDERS = [
   "app/settings/security/email-actions.ts",
   "app/settings/security/identities-actions.ts",
   "lib/auth/oidc-identity.ts",
+  "app/(auth)/account-recovery/actions.ts",
 ];
 const sentIds = new Set(
   SENDERS.flatMap((file) => {

@@ -38,6 +38,8 @@ export const NOTICES = {
   "identity-unlinked": { text: "Identity unlinked. It can no longer be used to sign in.", tone: "info" },
   "identity-missing": { text: "That identity was already unlinked.", tone: "info" },
   "identity-last": { text: "That identity is the only way to sign in to your account, so it can't be unlinked. Set a password or add a passkey first.", tone: "info" },
+  "account-recovered": { text: "Your account is recovered: every second step was removed and every other session signed out. Set up an authenticator app or a security key now, then new recovery codes.", tone: "success" },
+  "passkey-only-way-in": { text: "That passkey is the only way to sign in to your account, so it can't be removed. Set a password, link an identity or add another passkey first.", tone: "info" },
 } as const satisfies Record<string, SettingsNotice>;
 
 export type SettingsNoticeId = keyof typeof NOTICES;

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { AppShell } from "@/components/layout/app-shell";
 import { signOutAction } from "@/app/actions/sign-out";
+import { cancelAccountRecoveryAction } from "@/app/actions/account-recovery";
 import { FormAlert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/section";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -33,7 +34,7 @@ export const metadata = { title: "Security settings" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function SecuritySettingsPage({ searchParams }: { searchParams: SearchParams }) {
-  const { session, availableAal, secondFactorPolicy } = await requirePrivileged("/settings/security");
+  const { session, availableAal, secondFactorPolicy, accountRecovery } = await requirePrivileged("/settings/security");
   const params = await searchParams;
   const notice = settingsNotice(params.notice);
   const [totpApps, keys, sessions, events] = await Promise.all([
@@ -44,7 +45,8 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
   ]);
 
   return (
-    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}>
+    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}
+      accountRecovery={accountRecovery} cancelAccountRecovery={cancelAccountRecoveryAction}>
       <h1 className="text-2xl font-semibold tracking-tight">Security settings</h1>
       <p className="mt-1 text-sm text-slate-600">Manage how you sign in and where you are signed in.</p>
       <div className="mt-4"><FormAlert message={notice?.text} tone={notice?.tone ?? "info"} /></div>

@@ -8,6 +8,8 @@ import { getBranding } from "@/lib/branding";
 import { formatWait } from "@/lib/security/rate-limit-policy";
 import { reauthCancelUrl, safeReturnTo, signInUrl } from "@/lib/auth/return-to";
 import { enrolledMethods } from "@/lib/mfa";
+import { recoveryDelayText } from "@/lib/auth/account-recovery";
+import { AccountRecoveryRequest } from "./account-recovery-request";
 import { TotpStepForm } from "./components";
 import { RecoveryCodeForm } from "./recovery-code-form";
 import { SecurityKeyStep } from "./security-key-step";
@@ -94,6 +96,7 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
           ) : null}
         </>
       )}
+      <AccountRecoveryRequest returnTo={returnTo} delay={recoveryDelayText()} />
     </AuthCard>
   );
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { AppShell } from "@/components/layout/app-shell";
 import { signOutAction } from "@/app/actions/sign-out";
+import { cancelAccountRecoveryAction } from "@/app/actions/account-recovery";
 import { Section } from "@/components/ui/section";
 import { requirePrivileged } from "@/lib/auth/guards";
 import { recentSecurityEvents } from "@/lib/security/audit";
@@ -19,7 +20,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function SecurityLogPage({ searchParams }: { searchParams: SearchParams }) {
   // Gated exactly like the settings page: the log shows devices and IP addresses.
-  const { session, secondFactorPolicy } = await requirePrivileged(LOG);
+  const { session, secondFactorPolicy, accountRecovery } = await requirePrivileged(LOG);
   const raw = await searchParams;
   const params = paramsSchema.safeParse({ before: typeof raw.before === "string" ? raw.before : undefined });
   const before = params.success ? params.data.before : undefined;
@@ -28,7 +29,8 @@ export default async function SecurityLogPage({ searchParams }: { searchParams: 
   const older = rows.length > PAGE_SIZE ? events.at(-1)?.id : undefined;
 
   return (
-    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}>
+    <AppShell email={session.email} signOut={signOutAction} secondFactorPolicy={secondFactorPolicy}
+      accountRecovery={accountRecovery} cancelAccountRecovery={cancelAccountRecoveryAction}>
       <p className="text-sm"><Link href="/settings/security" className="text-brand-700 underline underline-offset-4">← Security settings</Link></p>
       <h1 className="mt-2 text-2xl font-semibold tracking-tight">Security log</h1>
       <p className="mt-1 text-sm text-slate-600">

@@ -23,8 +23,8 @@ export async function removeFactorAction(input: FormData): Promise<void> {
   if (!parsed.success) redirect(`${SETTINGS}?notice=factor-missing`);
   const { factor, id } = parsed.data;
   const outcome = await secondFactorMethod(factor).remove(session.userId, id, { client: await getClientContext() });
-  // Already gone (another tab removed it): said so, nothing else happens.
-  if (!outcome.ok) redirect(`${SETTINGS}?notice=factor-missing`);
+  // Already gone (another tab removed it), or the account's only way in: said so, nothing happens.
+  if (!outcome.ok) redirect(`${SETTINGS}?notice=${outcome.reason === "only_way_in" ? "passkey-only-way-in" : "factor-missing"}`);
   const app = factor === "totp";
   if (app) redirect(`${SETTINGS}?notice=${outcome.recoveryCodesDeleted ? "totp-removed-codes-deleted" : "totp-removed"}`);
   redirect(`${SETTINGS}?notice=${outcome.recoveryCodesDeleted ? "key-removed-codes-deleted" : "key-removed"}`);
