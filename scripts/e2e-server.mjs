@@ -64,6 +64,9 @@ function startApp(appPort, env, hostname) {
       AUTH_SECRET: "e2e0".repeat(16),
       // Must equal the browser's origin: WebAuthn checks it and derives the RP ID (`localhost`) from it.
       APP_ORIGIN: `http://localhost:${port}`,
+      // Account recovery's wait (72 h by default) cut to a few seconds, so e2e/account-recovery.spec.ts
+      // can see it run and end; long enough to see the recovery waiting first. No other spec waits on it.
+      ACCOUNT_RECOVERY_DELAY: "8",
       ...oidcEnv,
       ...env,
     },
