@@ -20,7 +20,7 @@ import { deliverDueMails, settleMailDelivery } from "@/lib/mail/queue";
 
 const USAGE = `Usage: npm run admin -- <command>
 
-  user show <email> [--json]          the account's second factors, sessions and mail queue
+  user show <email> [--json]          the account's second factors, sessions, mail queue and recovery
   user reset-second-factors <email>   remove TOTP, security keys and passkeys, recovery codes
                                       (the user can then sign in with the password alone)
   user revoke-sessions <email>        sign the user out everywhere
@@ -81,6 +81,13 @@ async function userShow(email: string | undefined, json: boolean) {
     ...account.sessions.map((s) => `  - ${s.id}: ${s.device}, IP ${s.ip ?? "unknown"}, ${s.aal} (${s.methods.join(" + ")}), last seen ${s.last_seen_at}, expires ${s.expires_at}`),
     "",
     `Notifications: ${account.mails.sent} sent, ${account.mails.pending} queued, ${account.mails.failed} given up`,
+    `Account recovery: ${
+      !account.account_recovery
+        ? "none"
+        : account.account_recovery.status === "waiting"
+          ? `waiting since ${account.account_recovery.started_at}, can be finished from ${account.account_recovery.finishable_at} (cancel: the user signs in with a second step)`
+          : `link mailed ${account.account_recovery.requested_at}, not opened (lapses ${account.account_recovery.expires_at})`
+    }`,
   ];
   console.log(lines.join("\n"));
 }

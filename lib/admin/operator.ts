@@ -1,4 +1,5 @@
 import "server-only";
+import { findAccountRecovery } from "@/db/queries/account-recoveries";
 import { countMailsByStatus } from "@/db/queries/mail-outbox";
 import { deleteAllUserSessions } from "@/db/queries/sessions";
 import { listActiveSessions } from "@/lib/auth/session";
@@ -32,13 +33,14 @@ export function findUser(email: string): Promise<UserRow | undefined> {
 }
 
 export async function describeAccount(user: UserRow) {
-  const [apps, keys, codes, sessions, aal, mails] = await Promise.all([
+  const [apps, keys, codes, sessions, aal, mails, recovery] = await Promise.all([
     listTotpApps(user.id),
     listWebAuthnCredentials(user.id),
     getRecoveryCodesStatus(user.id),
     listActiveSessions(user.id),
     availableAal(user.id),
     countMailsByStatus(user.id),
+    findAccountRecovery(user.id, new Date()),
   ]);
   return {
     user: { id: user.id, email: user.email, email_verified: user.emailVerifiedAt !== null, created_at: user.createdAt.toISOString() },
@@ -72,6 +74,16 @@ export async function describeAccount(user: UserRow) {
       };
     }),
     mails,
+    // An account recovery under way (lib/auth/account-recovery.ts): asked for, or waiting until finishable_at.
+    account_recovery: recovery
+      ? {
+          status: recovery.status,
+          requested_at: recovery.createdAt.toISOString(),
+          started_at: recovery.startedAt?.toISOString() ?? null,
+          finishable_at: recovery.finishableAt?.toISOString() ?? null,
+          expires_at: recovery.expiresAt.toISOString(),
+        }
+      : null,
   };
 }
 
