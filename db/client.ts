@@ -45,6 +45,7 @@ function openSqlite(): Opened {
   // Several app processes may share the file: wait for a writer instead of failing at once.
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  reuseStatements(sqlite);
   const db = drizzleSqlite(sqlite, { schema: sqliteSchema });
   // Two processes starting together may both see the same pending migration; the loser fails on
   // "already exists" after the winner commits, and a second pass then finds nothing to do.
@@ -58,6 +59,36 @@ function openSqlite(): Opened {
     }
   }
   return { dialect: "sqlite", db: db as unknown as Db, sqlite };
+}
+
+/** Distinct statement texts kept compiled; the app has about a hundred, bulk `IN (…)` lists add more. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Drizzle asks better-sqlite3 to compile (sqlite3_prepare) every statement it runs, each time,
+ * although the app sends the same hundred or so texts over and over: parsing and planning them was
+ * a visible share of a sign-in step's CPU. Compiled statements are kept here by their SQL text
+ * (values are bound per run, so nothing of one request stays in them), least recently used first
+ * out. Safe to share: better-sqlite3 runs a statement to completion in one synchronous call, and
+ * Drizzle never iterates one lazily. Drizzle switches a statement into array rows (`raw()`) for
+ * some calls and expects objects for others, so each checkout starts in object mode again.
+ * SQLite recompiles a kept statement by itself after a schema change (migrations).
+ */
+export function reuseStatements(sqlite: Database.Database, size = STATEMENT_CACHE_SIZE): void {
+  const compile = sqlite.prepare.bind(sqlite);
+  const kept = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = kept.get(source);
+    if (statement) {
+      kept.delete(source); // re-inserted below: the Map's order is the recency order
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = compile(source);
+      if (kept.size >= size) kept.delete(kept.keys().next().value!);
+    }
+    kept.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 /** Any fixed number: every app server takes the same advisory lock around its migrations. */
