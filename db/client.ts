@@ -236,9 +236,10 @@ export type TransactionBody<T> = (tx: Db) => Generator<PromiseLike<unknown>, T, 
  * Runs `body` in one write transaction. On SQLite it is BEGIN IMMEDIATE: the write lock is taken up
  * front, so transactions of every process run one at a time. On PostgreSQL (READ COMMITTED) two
  * bodies may interleave; pass `lock` to serialise every transaction that names the same key (a
- * transaction-scoped advisory lock), where a body reads before it writes.
+ * transaction-scoped advisory lock), where a body reads before it writes. Several keys are locked
+ * in sorted order, so two transactions that share some of them can't deadlock.
  */
-export async function writeTransaction<T>(body: TransactionBody<T>, options: { lock?: string } = {}): Promise<T> {
+export async function writeTransaction<T>(body: TransactionBody<T>, options: { lock?: string | readonly string[] } = {}): Promise<T> {
   await getDb();
   const opened = globalForDb.twofoldDb!;
   if (opened.dialect === "sqlite") {
@@ -246,7 +247,8 @@ export async function writeTransaction<T>(body: TransactionBody<T>, options: { l
     return db.transaction((tx) => drive(body(tx as unknown as Db), runSqliteStep), { behavior: "immediate" });
   }
   return opened.db.transaction(async (tx) => {
-    if (options.lock !== undefined) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${options.lock}, 0))`);
+    const locks = options.lock === undefined ? [] : typeof options.lock === "string" ? [options.lock] : [...new Set(options.lock)].sort();
+    for (const lock of locks) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${lock}, 0))`);
     return driveAsync(body(tx as unknown as Db));
   });
 }
