@@ -45,6 +45,7 @@ function openSqlite(): Opened {
   // Several app processes may share the file: wait for a writer instead of failing at once.
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  reuseStatements(sqlite);
   const db = drizzleSqlite(sqlite, { schema: sqliteSchema });
   // Two processes starting together may both see the same pending migration; the loser fails on
   // "already exists" after the winner commits, and a second pass then finds nothing to do.
@@ -58,6 +59,36 @@ function openSqlite(): Opened {
     }
   }
   return { dialect: "sqlite", db: db as unknown as Db, sqlite };
+}
+
+/** Distinct statement texts kept compiled; the app has about a hundred, bulk `IN (…)` lists add more. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Drizzle asks better-sqlite3 to compile (sqlite3_prepare) every statement it runs, each time,
+ * although the app sends the same hundred or so texts over and over: parsing and planning them was
+ * a visible share of a sign-in step's CPU. Compiled statements are kept here by their SQL text
+ * (values are bound per run, so nothing of one request stays in them), least recently used first
+ * out. Safe to share: better-sqlite3 runs a statement to completion in one synchronous call, and
+ * Drizzle never iterates one lazily. Drizzle switches a statement into array rows (`raw()`) for
+ * some calls and expects objects for others, so each checkout starts in object mode again.
+ * SQLite recompiles a kept statement by itself after a schema change (migrations).
+ */
+export function reuseStatements(sqlite: Database.Database, size = STATEMENT_CACHE_SIZE): void {
+  const compile = sqlite.prepare.bind(sqlite);
+  const kept = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = kept.get(source);
+    if (statement) {
+      kept.delete(source); // re-inserted below: the Map's order is the recency order
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = compile(source);
+      if (kept.size >= size) kept.delete(kept.keys().next().value!);
+    }
+    kept.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 /** Any fixed number: every app server takes the same advisory lock around its migrations. */
@@ -205,9 +236,10 @@ export type TransactionBody<T> = (tx: Db) => Generator<PromiseLike<unknown>, T, 
  * Runs `body` in one write transaction. On SQLite it is BEGIN IMMEDIATE: the write lock is taken up
  * front, so transactions of every process run one at a time. On PostgreSQL (READ COMMITTED) two
  * bodies may interleave; pass `lock` to serialise every transaction that names the same key (a
- * transaction-scoped advisory lock), where a body reads before it writes.
+ * transaction-scoped advisory lock), where a body reads before it writes. Several keys are locked
+ * in sorted order, so two transactions that share some of them can't deadlock.
  */
-export async function writeTransaction<T>(body: TransactionBody<T>, options: { lock?: string } = {}): Promise<T> {
+export async function writeTransaction<T>(body: TransactionBody<T>, options: { lock?: string | readonly string[] } = {}): Promise<T> {
   await getDb();
   const opened = globalForDb.twofoldDb!;
   if (opened.dialect === "sqlite") {
@@ -215,7 +247,8 @@ export async function writeTransaction<T>(body: TransactionBody<T>, options: { l
     return db.transaction((tx) => drive(body(tx as unknown as Db), runSqliteStep), { behavior: "immediate" });
   }
   return opened.db.transaction(async (tx) => {
-    if (options.lock !== undefined) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${options.lock}, 0))`);
+    const locks = options.lock === undefined ? [] : typeof options.lock === "string" ? [options.lock] : [...new Set(options.lock)].sort();
+    for (const lock of locks) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${lock}, 0))`);
     return driveAsync(body(tx as unknown as Db));
   });
 }

@@ -186,6 +186,24 @@ describe("transactions", () => {
     expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: RACERS }, (_, i) => i + 1));
   });
 
+  it("counters spent together lose no attempt and can't deadlock, whatever order they are named in", async () => {
+    // As one attempt spends an account's and an address's counter: half the racers name them the
+    // other way round, which on PostgreSQL deadlocks unless the locks are taken in one order.
+    const keys = [`a-${randomUUID()}`, `b-${randomUUID()}`];
+    const now = new Date();
+    const increment = (key: string) => (current: { attempts: number } | undefined) => {
+      const attempts = (current?.attempts ?? 0) + 1;
+      return { row: { bucket: "test", key, attempts, windowStartedAt: now, lockedUntil: null, lastAttemptAt: now }, result: [key, attempts] as const };
+    };
+    const spend = (racer: number) =>
+      q.rateLimits.updateRateLimits((racer % 2 ? [...keys].reverse() : keys).map((key) => ({ bucket: "test", key, next: increment(key) })));
+    const results = (await Promise.all(Array.from({ length: RACERS }, (_, racer) => spend(racer)))).flat();
+    for (const key of keys) {
+      const seen = results.filter(([k]) => k === key).map(([, attempts]) => attempts);
+      expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: RACERS }, (_, i) => i + 1));
+    }
+  });
+
   it("confirming recovery codes swaps the valid set in one step, once", async () => {
     const userId = await newUser();
     const sessionId = randomUUID();

@@ -1,5 +1,5 @@
 import "server-only";
-import { deleteRateLimit, updateRateLimit } from "@/db/queries/rate-limits";
+import { updateRateLimits, type RateLimitUpdate } from "@/db/queries/rate-limits";
 import { ipBucketKey, type ClientContext } from "@/lib/security/client";
 import {
   decideAttempt,
@@ -90,14 +90,24 @@ function policyOf(name: RateLimitName): RateLimitPolicy {
   return RATE_LIMITS[name];
 }
 
+/** One attempt of `name` for `key`, as one counter update. */
+function spendUpdate(name: RateLimitName, key: string, now: Date): RateLimitUpdate<AttemptResult> {
+  const policy = policyOf(name);
+  return {
+    bucket: name,
+    key,
+    next: (row) => {
+      const decision = decideAttempt(row, now, policy);
+      if (!decision.allowed) return { row: row ?? null, result: decision };
+      return { row: { bucket: name, key, ...decision.state }, result: { allowed: true, attempts: decision.state.attempts } };
+    },
+  };
+}
+
 /** Spends one attempt of `name` for `key` (before verifying, so parallel guesses can't overspend). */
 export async function spendAttempt(name: RateLimitName, key: string, now = new Date()): Promise<AttemptResult> {
-  const policy = policyOf(name);
-  return updateRateLimit<AttemptResult>(name, key, (row) => {
-    const decision = decideAttempt(row, now, policy);
-    if (!decision.allowed) return { row: row ?? null, result: decision };
-    return { row: { bucket: name, key, ...decision.state }, result: { allowed: true, attempts: decision.state.attempts } };
-  });
+  const [result] = await updateRateLimits([spendUpdate(name, key, now)]);
+  return result;
 }
 
 export type AttemptsResult =
@@ -106,8 +116,9 @@ export type AttemptsResult =
   | { allowed: false; reason: "capped" };
 
 /**
- * Spends one attempt in each bucket; refused if any refuses ("capped" first, else the longest
- * wait). Every bucket is spent even when an earlier one refuses, so a refusal costs the same.
+ * Spends one attempt in each bucket, all in one transaction; refused if any refuses ("capped"
+ * first, else the longest wait). Every bucket is spent even when an earlier one refuses, so a
+ * refusal costs the same.
  */
 export async function spendAttempts(
   attempts: ReadonlyArray<readonly [RateLimitName, string]>,
@@ -116,12 +127,13 @@ export async function spendAttempts(
   let longest = 0;
   let capped = false;
   const counts: Partial<Record<RateLimitName, number>> = {};
-  for (const [name, key] of attempts) {
-    const result = await spendAttempt(name, key, now);
+  const results = await updateRateLimits(attempts.map(([name, key]) => spendUpdate(name, key, now)));
+  results.forEach((result, i) => {
+    const [name] = attempts[i];
     if (result.allowed) counts[name] = result.attempts;
     else if (result.reason === "capped") capped = true;
     else longest = Math.max(longest, result.retryAfterSeconds);
-  }
+  });
   if (capped) return { allowed: false, reason: "capped" };
   return longest > 0 ? { allowed: false, reason: "throttled", retryAfterSeconds: longest } : { allowed: true, attempts: counts };
 }
@@ -132,18 +144,37 @@ export function reachedAlert(name: RateLimitName, result: AttemptsResult): boole
   return result.allowed && policy.kind === "consecutive" && policy.alertAtAttempts !== undefined && result.attempts[name] === policy.alertAtAttempts;
 }
 
-/** A success proves the secret: the account's counter starts over. */
-export async function resetAttempts(name: RateLimitName, key: string): Promise<void> {
-  await deleteRateLimit(name, key);
+/** A success's reset of an account's counter: it starts over. */
+function resetUpdate(name: RateLimitName, key: string): RateLimitUpdate<void> {
+  return { bucket: name, key, next: () => ({ row: null, result: undefined }) };
 }
 
-/** A success from a client address gives its attempt back: per-address buckets count failures only. */
-export async function refundAttempt(name: RateLimitName, key: string): Promise<void> {
+/** A success's refund of an address's attempt: per-address buckets count failures only. */
+function refundUpdate(name: RateLimitName, key: string): RateLimitUpdate<void> {
   const policy = policyOf(name);
-  await updateRateLimit(name, key, (row) => {
-    const state = row ? refundAttemptState(row, policy) : null;
-    return { row: row && state ? { ...row, ...state } : null, result: undefined };
-  });
+  return {
+    bucket: name,
+    key,
+    next: (row) => {
+      const state = row ? refundAttemptState(row, policy) : null;
+      return { row: row && state ? { ...row, ...state } : null, result: undefined };
+    },
+  };
+}
+
+/** What one success settles (resets and refunds), in one transaction. */
+async function settle(updates: ReadonlyArray<RateLimitUpdate<void>>): Promise<void> {
+  await updateRateLimits(updates);
+}
+
+/** A success proves the secret: the account's counter starts over. */
+export async function resetAttempts(name: RateLimitName, key: string): Promise<void> {
+  await settle([resetUpdate(name, key)]);
+}
+
+/** A success from a client address gives its attempt back. */
+export async function refundAttempt(name: RateLimitName, key: string): Promise<void> {
+  await settle([refundUpdate(name, key)]);
 }
 
 /*
@@ -161,7 +192,7 @@ export function spendPasswordAttempt(email: string, client: ClientContext): Prom
 }
 
 export async function passwordSucceeded(email: string, client: ClientContext): Promise<void> {
-  await Promise.all([resetAttempts("signInAccount", email), refundAttempt("signInIp", ipBucketKey(client.ip))]);
+  await settle([resetUpdate("signInAccount", email), refundUpdate("signInIp", ipBucketKey(client.ip))]);
 }
 
 /**
@@ -187,10 +218,10 @@ export function spendPasskeyAttempt(client: ClientContext): Promise<AttemptsResu
  * second-factor failures against it, the way out of their stop at 100.
  */
 export async function passkeySucceeded(userId: string, email: string | undefined, client: ClientContext): Promise<void> {
-  await Promise.all([
-    email === undefined ? undefined : resetAttempts("signInAccount", email),
-    resetAttempts("secondFactorAccount", userId),
-    refundAttempt("signInIp", ipBucketKey(client.ip)),
+  await settle([
+    ...(email === undefined ? [] : [resetUpdate("signInAccount", email)]),
+    resetUpdate("secondFactorAccount", userId),
+    refundUpdate("signInIp", ipBucketKey(client.ip)),
   ]);
 }
 
@@ -203,7 +234,7 @@ export function spendSecondFactorAttempt(userId: string, client: ClientContext):
 }
 
 export async function secondFactorSucceeded(userId: string, client: ClientContext): Promise<void> {
-  await Promise.all([resetAttempts("secondFactorAccount", userId), refundAttempt("secondFactorIp", ipBucketKey(client.ip))]);
+  await settle([resetUpdate("secondFactorAccount", userId), refundUpdate("secondFactorIp", ipBucketKey(client.ip))]);
 }
 
 /** A "forgot password" request: per address typed (known or not, so a refusal says nothing) and per client. */
