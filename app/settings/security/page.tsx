@@ -87,7 +87,8 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
         {secondFactorPolicy?.enforced ? null : (<>
         <Section id="sessions" title="Sessions" description="Browsers and devices signed in to your account.">
           <ul className="divide-y divide-slate-200">
-            {sessions.map((s) => (
+            {/* This device first: the one the user knows, then the others to recognise. */}
+            {[...sessions].sort((a, b) => Number(b.id === session.id) - Number(a.id === session.id)).map((s) => (
               <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
                 <SessionDetails session={s} current={s.id === session.id} />
                 {s.id !== session.id ? <RevokeSessionButton id={s.id} label={revokeLabel(s)} /> : null}
