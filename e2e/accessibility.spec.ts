@@ -193,3 +193,26 @@ test("recovery code used: few left and none left offer a new set", async ({ page
     }
   }
 });
+
+test("sessions: listed with their devices, and both confirmations", async ({ page, browser }) => {
+  const email = uniqueEmail("a11y-sessions");
+  await signUp(page, email, PASSWORD);
+  const others = await Promise.all([browser.newContext(), browser.newContext()]);
+  for (const [i, other] of others.entries()) {
+    await other.setExtraHTTPHeaders({ "x-forwarded-for": `10.204.0.${i + 1}` });
+    await signIn(await other.newPage(), email, PASSWORD);
+  }
+  await page.goto("/");
+  await expectAccessible(page, "home, returning");
+  await page.goto("/settings/security");
+  const sessions = page.getByRole("region", { name: "Sessions" });
+  await expect(sessions.getByRole("listitem")).toHaveCount(3);
+  await expectAccessible(page, "settings, three sessions");
+  await sessions.getByRole("button", { name: /^revoke/i }).first().click();
+  await expect(page.getByRole("heading", { name: "Sign out this session?" })).toBeVisible();
+  await expectAccessible(page, "sessions, revoke confirmation");
+  await page.goto("/settings/security/sessions?sign_out=others");
+  await expect(page.getByRole("heading", { name: "Sign out all other sessions?" })).toBeVisible();
+  await expectAccessible(page, "sessions, sign out others confirmation");
+  for (const other of others) await other.close();
+});

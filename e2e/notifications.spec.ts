@@ -96,7 +96,13 @@ test("after adding a second factor the notice offers to sign out other sessions;
   await enrolTotp(page);
   const offer = page.getByRole("group", { name: "Other sessions" });
   await expect(offer).toContainText("also signed in in 1 other session");
-  await offer.getByRole("button", { name: /^sign out other sessions$/i }).click();
+  // The offer points to the Sessions section instead of repeating its button.
+  await expect(offer.getByRole("button")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^sign out other sessions$/i })).toHaveCount(1);
+  await offer.getByRole("link", { name: /^review your sessions$/i }).click();
+  await expect(page).toHaveURL(/#sessions-title$/);
+  await page.getByRole("region", { name: "Sessions" }).getByRole("button", { name: /^sign out other sessions$/i }).click();
+  await page.getByRole("button", { name: /^sign out other sessions$/i }).click();
   await expect(page.getByRole("status").filter({ hasText: /all other sessions were signed out/i })).toBeVisible();
   await expect(page.getByRole("group", { name: "Other sessions" })).toHaveCount(0);
   expect((await getSession(other.request)).status).toBe(401);

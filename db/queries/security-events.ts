@@ -69,3 +69,17 @@ export async function hasEarlierEventFrom(
     .limit(1);
   return row !== undefined;
 }
+
+/** Whether the user's log holds an event of `type` created before `before` (any time when omitted). */
+export async function hasSecurityEvent(userId: string, type: string, before?: Date): Promise<boolean> {
+  const [row] = await (await getDb())
+    .select({ id: securityEvents.id })
+    .from(securityEvents)
+    .where(
+      before === undefined
+        ? and(eq(securityEvents.userId, userId), eq(securityEvents.type, type))
+        : and(eq(securityEvents.userId, userId), eq(securityEvents.type, type), lt(securityEvents.createdAt, before)),
+    )
+    .limit(1);
+  return row !== undefined;
+}

@@ -108,3 +108,30 @@ describe("alert mails", () => {
     expect(secondFactor.text).toContain("change your password");
   });
 });
+
+describe("isFirstSession (the home page's Welcome)", () => {
+  const insertEvent = async (userId: string, type: string, createdAt: Date) =>
+    (await import("@/db/queries/security-events")).insertSecurityEvent({ userId, type, createdAt, ip: null, userAgent: null, detail: "{}" });
+
+  it("is the sign-up's session until a later session begins after a sign-in", async () => {
+    const id = await newUser();
+    const t0 = new Date(Date.now() - 60_000);
+    await insertEvent(id, "account.created", t0);
+    // Sign-up's own sign-in is logged right after its session is made (same millisecond or later).
+    const signUpSession = new Date(t0.getTime() + 5);
+    await insertEvent(id, "signin.succeeded", signUpSession);
+    expect(await audit.isFirstSession(id, signUpSession)).toBe(true);
+    const nextSession = new Date(t0.getTime() + 30_000);
+    await insertEvent(id, "signin.succeeded", nextSession);
+    expect(await audit.isFirstSession(id, nextSession)).toBe(false);
+    // The sign-up's session stays the first one, even after others began.
+    expect(await audit.isFirstSession(id, signUpSession)).toBe(true);
+  });
+
+  it("is not new once the account's creation has left the log", async () => {
+    const id = await newUser();
+    const session = new Date();
+    await insertEvent(id, "signin.succeeded", session);
+    expect(await audit.isFirstSession(id, session)).toBe(false);
+  });
+});

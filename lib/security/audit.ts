@@ -1,6 +1,6 @@
 import "server-only";
 import { after } from "next/server";
-import { countSecurityEventRepeat, insertSecurityEvent, listSecurityEvents } from "@/db/queries/security-events";
+import { countSecurityEventRepeat, hasSecurityEvent, insertSecurityEvent, listSecurityEvents } from "@/db/queries/security-events";
 import type { ClientContext } from "@/lib/security/client";
 import type { SecurityEventActor, SecurityEventDetail, SecurityEventType } from "@/lib/security/event-types";
 import { notifySecurityEvent } from "@/lib/security/notifications";
@@ -71,4 +71,19 @@ export function recordSecurityEventLater(userId: string, type: SecurityEventType
 export async function recentSecurityEvents(userId: string, limit = 50, beforeId?: number) {
   const rows = await listSecurityEvents(userId, limit, beforeId);
   return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
+}
+
+/**
+ * Whether the session that began at `sessionCreatedAt` is the account's first (sign-up signs in):
+ * the home page greets "Welcome" then, "Welcome back" after. Read from the log rather than from the
+ * account's age, which says nothing about whether its owner has been here before: the log still
+ * holds the account's creation, and no sign-in before this session began. Once housekeeping has
+ * pruned the creation (old or busy accounts), the account is not new.
+ */
+export async function isFirstSession(userId: string, sessionCreatedAt: Date): Promise<boolean> {
+  const [created, signedInBefore] = await Promise.all([
+    hasSecurityEvent(userId, "account.created"),
+    hasSecurityEvent(userId, "signin.succeeded", sessionCreatedAt),
+  ]);
+  return created && !signedInBefore;
 }

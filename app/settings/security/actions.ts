@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { deleteOtherUserSessions, deleteUserSession } from "@/db/queries/sessions";
 import { requirePrivileged } from "@/lib/auth/guards";
-import { listActiveSessions, recordAuthenticationStep } from "@/lib/auth/session";
+import { recordAuthenticationStep } from "@/lib/auth/session";
 import { offerRecoveryCodes } from "@/app/actions/first-recovery-codes";
 import type { PendingRecoveryCodes } from "@/lib/mfa/recovery-codes";
 import {
@@ -21,6 +21,7 @@ import { recordSecurityEvent } from "@/lib/security/audit";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields, opaqueIdSchema } from "@/lib/security/action-input";
+import { otherSessionsToOffer } from "./other-sessions";
 
 /**
  * Every action here is a public POST endpoint: each one re-checks the privileged session itself
@@ -48,7 +49,7 @@ const TOO_MANY = `You have ${MAX_TOTP_APPS} authenticator apps, the most an acco
 
 export async function enrolTotpAction(_previous: TotpEnrolmentState, input: FormData): Promise<TotpEnrolmentState> {
   const formData = formFields(input);
-  const { session, availableAal } = await requirePrivileged(SETTINGS);
+  const { session, availableAal, secondFactorPolicy } = await requirePrivileged(SETTINGS);
   // The pending secret lives only in the sealed field of the page (nothing is stored before the
   // code confirms it), so Cancel ends the setup by not handing it back.
   if (formData.get("intent") === "cancel") return { cancelled: true };
@@ -85,7 +86,7 @@ export async function enrolTotpAction(_previous: TotpEnrolmentState, input: Form
   if (!recoveryCodes) redirect(`${SETTINGS}?notice=totp-enabled`);
   // The codes are shown where the app was set up; the rest of the page (the app list) re-renders.
   revalidatePath(SETTINGS);
-  return { added: { name: outcome.name, recoveryCodes, otherSessions: (await listActiveSessions(session.userId)).length - 1 } };
+  return { added: { name: outcome.name, recoveryCodes, otherSessions: await otherSessionsToOffer(session, secondFactorPolicy) } };
 }
 
 const sessionIdSchema = z.object({ session_id: opaqueIdSchema.max(64) });

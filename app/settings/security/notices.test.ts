@@ -9,6 +9,7 @@ const SENDERS = [
   "app/settings/security/webauthn-actions.ts",
   "app/settings/security/remove/actions.ts",
   "app/settings/security/remove/page.tsx",
+  "app/settings/security/sessions/page.tsx",
   "app/actions/recovery-codes-messages.ts",
   "app/settings/security/password-actions.ts",
   "app/settings/security/email-actions.ts",

@@ -22,6 +22,7 @@ export const NOTICES = {
   "session-revoked": { text: "That session was signed out.", tone: "success" },
   "session-missing": { text: "That session had already ended.", tone: "info" },
   "session-current": { text: "To end this session, use Sign out.", tone: "info" },
+  "no-other-sessions": { text: "No other session is signed in.", tone: "info" },
   "others-revoked": { text: "All other sessions were signed out.", tone: "success" },
   "password-changed": { text: "Password changed. Every other session was signed out, and any password reset link stopped working.", tone: "success" },
   "verification-sent": { text: "We've sent a new verification link to your address. It works for 24 hours; earlier links no longer work.", tone: "success" },

@@ -4,7 +4,6 @@ import { signOutAction } from "@/app/actions/sign-out";
 import { cancelAccountRecoveryAction } from "@/app/actions/account-recovery";
 import { FormAlert } from "@/components/ui/alert";
 import { Section } from "@/components/ui/section";
-import { SubmitButton } from "@/components/ui/submit-button";
 import { Time } from "@/components/ui/time";
 import { listWebAuthnCredentials } from "@/db/queries/webauthn";
 import { requirePrivileged } from "@/lib/auth/guards";
@@ -12,8 +11,6 @@ import { listActiveSessions } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
 import { listTotpApps } from "@/lib/mfa/totp";
 import { recentSecurityEvents } from "@/lib/security/audit";
-import { describeDevice } from "@/lib/security/device";
-import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 import { SECOND_FACTOR_CHANGES, settingsNotice } from "./notices";
 import { EmailSection } from "./email-section";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
@@ -21,6 +18,8 @@ import { SecurityLogList } from "@/components/security-log/list";
 import { AuthenticatorAppsSection } from "./authenticator-apps-section";
 import { OtherSessionsOffer } from "./other-sessions-offer";
 import { RemoveFactorButton } from "./remove-factor-button";
+import { RevokeSessionButton, SignOutOtherSessionsButton } from "./session-buttons";
+import { SessionDetails, revokeLabel } from "./session-details";
 import { AddSecurityKeyForm, RenameSecurityKeyForm } from "./security-keys-section";
 import { PasswordSection } from "./password-section";
 import { DeleteAccountSection } from "./delete-account-section";
@@ -50,7 +49,10 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
       <h1 className="text-2xl font-semibold tracking-tight">Security settings</h1>
       <p className="mt-1 text-sm text-slate-600">Manage how you sign in and where you are signed in.</p>
       <div className="mt-4"><FormAlert message={notice?.text} tone={notice?.tone ?? "info"} /></div>
-      {typeof params.notice === "string" && SECOND_FACTOR_CHANGES.has(params.notice) ? <OtherSessionsOffer others={sessions.length - 1} /> : null}
+      {/* Past the REQUIRE_SECOND_FACTOR deadline the Sessions section it points to isn't shown. */}
+      {typeof params.notice === "string" && SECOND_FACTOR_CHANGES.has(params.notice) && !secondFactorPolicy?.enforced
+        ? <OtherSessionsOffer others={sessions.length - 1} />
+        : null}
 
       <div className="mt-2 space-y-6">
         {secondFactorPolicy?.enforced ? null : <EmailSection userId={session.userId} />}
@@ -87,31 +89,15 @@ export default async function SecuritySettingsPage({ searchParams }: { searchPar
         {secondFactorPolicy?.enforced ? null : (<>
         <Section id="sessions" title="Sessions" description="Browsers and devices signed in to your account.">
           <ul className="divide-y divide-slate-200">
-            {sessions.map((s) => (
+            {/* This device first: the one the user knows, then the others to recognise. */}
+            {[...sessions].sort((a, b) => Number(b.id === session.id) - Number(a.id === session.id)).map((s) => (
               <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
-                <div className="text-sm">
-                  <p className="font-medium text-slate-900">
-                    {describeDevice(s.userAgent)}
-                    {s.id === session.id ? <span className="ml-2 rounded bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">This device</span> : null}
-                  </p>
-                  <p className="text-slate-600">
-                    {s.ip ?? "Unknown IP"} · signed in <Time value={s.createdAt} /> · last active <Time value={s.lastSeenAt} />
-                  </p>
-                </div>
-                {s.id !== session.id ? (
-                  <form action={revokeSessionAction}>
-                    <input type="hidden" name="session_id" value={s.id} />
-                    <SubmitButton variant="secondary" aria-label={`Revoke ${describeDevice(s.userAgent)} session`}>Revoke</SubmitButton>
-                  </form>
-                ) : null}
+                <SessionDetails session={s} current={s.id === session.id} />
+                {s.id !== session.id ? <RevokeSessionButton id={s.id} label={revokeLabel(s)} /> : null}
               </li>
             ))}
           </ul>
-          {sessions.length > 1 ? (
-            <form action={revokeOtherSessionsAction} className="mt-4">
-              <SubmitButton variant="secondary">Sign out other sessions</SubmitButton>
-            </form>
-          ) : null}
+          {sessions.length > 1 ? <div className="mt-4"><SignOutOtherSessionsButton /></div> : null}
         </Section>
 
         {oidcProviderName() ? <LinkedIdentitiesSection userId={session.userId} provider={oidcProviderName()!} /> : null}

@@ -5,7 +5,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { requirePrivileged } from "@/lib/auth/guards";
-import { listActiveSessions, recordAuthenticationStep } from "@/lib/auth/session";
+import { recordAuthenticationStep } from "@/lib/auth/session";
+import { otherSessionsToOffer } from "./other-sessions";
 import { beginWebAuthnRegistration, confirmWebAuthnRegistration, renameWebAuthnKey } from "@/lib/mfa/webauthn";
 import { keyNameSchema, registrationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { recordSecurityEvent } from "@/lib/security/audit";
@@ -44,7 +45,7 @@ export interface FinishRegistrationState extends FormState {
 
 /** Step two: verify the new credential and store it. */
 export async function finishSecurityKeyRegistration(name: unknown, response: unknown): Promise<FinishRegistrationState> {
-  const { session, availableAal } = await requirePrivileged(SETTINGS);
+  const { session, availableAal, secondFactorPolicy } = await requirePrivileged(SETTINGS);
   const parsedName = keyNameSchema.safeParse(name);
   if (!parsedName.success) return { errors: { name: z.flattenError(parsedName.error).formErrors } };
   const parsedResponse = registrationResponseSchema.safeParse(response);
@@ -67,7 +68,7 @@ export async function finishSecurityKeyRegistration(name: unknown, response: unk
   if (!recoveryCodes) redirect(`${SETTINGS}?notice=key-added`);
   // Shown where the key was added; the key list re-renders around it.
   revalidatePath(SETTINGS);
-  return { recoveryCodes, otherSessions: (await listActiveSessions(session.userId)).length - 1 };
+  return { recoveryCodes, otherSessions: await otherSessionsToOffer(session, secondFactorPolicy) };
 }
 
 /** Forms posting these actions don't need JavaScript. */
