@@ -5,8 +5,10 @@
 // the wait the link and the password remove every factor and leave an aal1 session; the link is
 // dead afterwards. With JavaScript and without. Also: the lockout message points here, and a
 // passkey that is the account's only way in can't be removed.
+import path from "node:path";
 import { expectAccessible } from "./support/axe";
-import { expect, test } from "./support/fixtures";
+import { expect, nextClientIp, test } from "./support/fixtures";
+import { startExtraServer, stopExtraServer, type ExtraServer } from "./support/servers";
 import { securityEventTypes, sqlGet, sqlRun } from "./support/db";
 import { mailsTo, waitForMail } from "./support/mail";
 import { enrolTotp, passTotpStep, type Authenticator } from "./support/totp-session";
@@ -234,5 +236,43 @@ test.describe("without JavaScript", () => {
     const session = await getSession(page);
     expect(session.body.session.aal).toBe("aal1");
     expect(await factorCount(email)).toBe(0);
+  });
+});
+
+test.describe("under REQUIRE_SECOND_FACTOR", () => {
+  let server: ExtraServer | undefined;
+
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    // Within the grace period (14 days from sign-up): only the recovery takes the account past it.
+    server = await startExtraServer(process.execPath, [path.resolve("server.mjs")], {
+      TRUSTED_PROXY_HOPS: "1",
+      REQUIRE_SECOND_FACTOR: "true",
+      ACCOUNT_RECOVERY_DELAY: "8",
+    });
+  });
+
+  test.afterAll(async () => {
+    await stopExtraServer(server);
+  });
+
+  test("a recovered account must set up a second factor again before anything else", async ({ browser }) => {
+    const context = await browser.newContext({ baseURL: server!.origin, extraHTTPHeaders: { "x-forwarded-for": nextClientIp(9) } });
+    const page = await context.newPage();
+    try {
+      const { email } = await verifiedTotpAccount(page, "recovery-policy");
+      const link = await askForRecovery(page, email);
+      await openLink(page, link);
+      await waitOutTheDelay(page);
+      await openLink(page, link);
+      await page.getByLabel(PASSWORD_LABEL).fill(PASSWORD);
+      await page.getByRole("button", { name: /^finish recovery$/i }).click();
+      await expect(page).toHaveURL(/\/settings\/security\?notice=account-recovered$/);
+      await expect(page.getByRole("region", { name: /two-step verification required/i })).toContainText(/is required/i);
+      await page.goto("/");
+      await expect(page).toHaveURL(/\/settings\/security$/);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gt, inArray, isNull, lte } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lte, or } from "drizzle-orm";
 import { getDb, rowsAffected, step, writeTransaction } from "@/db/client";
 import { accountRecoveries, recoveryCodes, recoveryCodeSets, sessions, totpCredentials, users, webauthnCredentials } from "@/db/schema";
 
@@ -7,7 +7,7 @@ export type AccountRecoveryRow = typeof accountRecoveries.$inferSelect;
 
 /**
  * Stores a freshly mailed link for the account, replacing a request that was never opened (its
- * link stops working). A recovery already waiting is left alone, in the same statement (the
+ * link stops working) or a wait that lapsed. A recovery still waiting is left alone, in the same statement (the
  * conflict's WHERE), so a second request can neither restart nor shorten a wait: undefined then.
  */
 export async function replaceRequestedAccountRecovery(row: AccountRecoveryRow): Promise<AccountRecoveryRow | undefined> {
@@ -16,8 +16,18 @@ export async function replaceRequestedAccountRecovery(row: AccountRecoveryRow): 
     .values(row)
     .onConflictDoUpdate({
       target: accountRecoveries.userId,
-      set: { tokenHash: row.tokenHash, status: "requested", createdAt: row.createdAt, expiresAt: row.expiresAt },
-      setWhere: eq(accountRecoveries.status, "requested"),
+      set: {
+        tokenHash: row.tokenHash,
+        status: "requested",
+        createdAt: row.createdAt,
+        expiresAt: row.expiresAt,
+        startedAt: null,
+        finishableAt: null,
+        reminderDueAt: null,
+        reminderSentAt: null,
+      },
+      // A wait that lapsed unfinished (not yet pruned by housekeeping) is over: it may be replaced.
+      setWhere: or(eq(accountRecoveries.status, "requested"), lte(accountRecoveries.expiresAt, row.createdAt)),
     })
     .returning();
   return stored;

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readOutbox, type ParsedMail } from "@/test/eml";
 import { useFreshDatabase } from "@/test/database";
+import { RECOVERY_FINISH_WINDOW_SECONDS } from "./account-recovery-rule";
 
 // Account recovery through the app's own functions, on SQLite and (in the PostgreSQL pass) on
 // PostgreSQL: the link mailed only to a verified address and stored only as a hash, the wait
@@ -182,6 +183,18 @@ describe("account recovery", () => {
     expect(await countEvents(user.id, "account_recovery.cancelled")).toBe(1);
     expect((await mailsTo(user.email)).filter((m) => m.headers.subject?.startsWith("Account recovery cancelled"))).toHaveLength(1);
     expect(await mfa.availableAal(user.id)).toBe("aal2");
+  });
+
+  it("replaces a wait that lapsed unfinished with a new request", async () => {
+    const user = await newUser();
+    const token = await requestLink(user);
+    const start = new Date();
+    await recovery.openAccountRecoveryLink(token, from(), start);
+    const lapsed = new Date(start.getTime() + DELAY_MS + RECOVERY_FINISH_WINDOW_SECONDS * 1000 + 1000);
+    expect(await recovery.requestAccountRecovery(sessionOf(user), from(), lapsed)).toEqual({ ok: true });
+    const row = await recoveries.findAccountRecovery(user.id, lapsed);
+    expect(row).toMatchObject({ status: "requested", startedAt: null, finishableAt: null, reminderDueAt: null });
+    expect(await recovery.openAccountRecoveryLink(token, from(), lapsed)).toEqual({ ok: false, reason: "expired" });
   });
 
   it("mails the reminder once, whoever runs housekeeping", async () => {

@@ -73,6 +73,8 @@ export type RecoveryRequestResult =
   | { ok: false; reason: "unverified_email" }
   /** A recovery already waits (its link was opened): a new request neither restarts nor shortens it. */
   | { ok: false; reason: "already_waiting"; finishableAt: Date }
+  /** The recovery under way ended at this very moment (finished or cancelled): ask again. */
+  | { ok: false; reason: "raced" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 /**
@@ -99,10 +101,10 @@ export async function requestAccountRecovery(session: Session, client: ClientCon
     reminderSentAt: null,
   });
   if (!stored) {
+    // Only a live wait keeps its row (the upsert's WHERE): say when it ends. Should it have ended
+    // between the two statements (finished, cancelled), the user may simply ask again.
     const waiting = await findAccountRecovery(user.id, now);
-    if (waiting?.finishableAt) return { ok: false, reason: "already_waiting", finishableAt: waiting.finishableAt };
-    // It ended between the two statements (finished, cancelled, lapsed): ask again.
-    return requestAccountRecovery(session, client, now);
+    return waiting?.finishableAt ? { ok: false, reason: "already_waiting", finishableAt: waiting.finishableAt } : { ok: false, reason: "raced" };
   }
   const mail = renderAccountRecoveryLinkMail({
     appName: getConfig().APP_NAME,

@@ -22,6 +22,8 @@ export async function requestAccountRecoveryAction(_previous: RecoveryRequestSta
       return { message: ACCOUNT_RECOVERY_REQUEST_MESSAGES.unverified_email };
     case "already_waiting":
       return { message: ACCOUNT_RECOVERY_REQUEST_MESSAGES.already_waiting(result.finishableAt) };
+    case "raced":
+      return { message: ACCOUNT_RECOVERY_REQUEST_MESSAGES.raced };
     case "throttled":
       return { message: ACCOUNT_RECOVERY_REQUEST_MESSAGES.throttled(result.retryAfterSeconds) };
   }
