@@ -1,6 +1,7 @@
 import "server-only";
 import { after } from "next/server";
-import { countSecurityEventRepeat, insertSecurityEvent, listSecurityEvents } from "@/db/queries/security-events";
+import { countSecurityEventRepeat, insertSecurityEvent, listSecurityEvents, newestSecurityEventDetail } from "@/db/queries/security-events";
+import type { SecondFactorMethodId } from "@/lib/mfa/types";
 import type { ClientContext } from "@/lib/security/client";
 import type { SecurityEventActor, SecurityEventDetail, SecurityEventType } from "@/lib/security/event-types";
 import { notifySecurityEvent } from "@/lib/security/notifications";
@@ -71,4 +72,15 @@ export function recordSecurityEventLater(userId: string, type: SecurityEventType
 export async function recentSecurityEvents(userId: string, limit = 50, beforeId?: number) {
   const rows = await listSecurityEvents(userId, limit, beforeId);
   return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }));
+}
+
+/**
+ * The second-factor method this account completed last (sign-in, re-authentication or password
+ * reset), read from its log: null when none is logged (never used yet, or pruned by housekeeping).
+ */
+export async function lastSecondFactorMethod(userId: string): Promise<SecondFactorMethodId | null> {
+  const detail = await newestSecurityEventDetail(userId, "second_factor.succeeded");
+  if (detail === undefined) return null;
+  const method = (JSON.parse(detail) as { method?: unknown }).method;
+  return method === "totp" || method === "webauthn" || method === "lookup_secret" ? method : null;
 }
