@@ -7,7 +7,7 @@ import type { SecondFactorMethodId, VerifyFailure, VerifyOutcome } from "@/lib/m
 import { recordSecurityEvent } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
 import type { SecurityEventDetail } from "@/lib/security/event-types";
-import { formatWait, type BudgetStatus } from "@/lib/security/rate-limit-policy";
+import type { BudgetStatus } from "@/lib/security/rate-limit-policy";
 import {
   reachedAlert,
   secondFactorBudgetStatus,
