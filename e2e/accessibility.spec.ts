@@ -134,11 +134,15 @@ test("second step: code, wrong code, throttled, security key, recovery code, cod
     await expect(alert).toBeVisible();
     return alert.innerText();
   };
-  expect(await wrongCode()).not.toMatch(/too many/i);
+  expect(await wrongCode()).toMatch(/isn't valid.*3 more tries before a 1-minute pause/i);
   await expectAccessible(page, "second step, wrong recovery code");
-  // Shared second-factor budget: 5 per account; the wrong TOTP code above was the first.
-  for (let i = 0; i < 3; i++) expect(await wrongCode()).not.toMatch(/too many/i);
+  // Shared second-factor budget: 5 per account; the wrong TOTP code above was the first. The
+  // third-last warns; the fifth starts the pause and says so (Verify then waits, counting down).
+  expect(await wrongCode()).toMatch(/2 more tries before a 1-minute pause/i);
+  expect(await wrongCode()).toMatch(/1 more try before a 1-minute pause/i);
+  await expectAccessible(page, "second step, warned before a pause");
   expect(await wrongCode()).toMatch(/too many/i);
+  await expect(page.getByRole("timer")).toBeVisible();
   await expectAccessible(page, "second step, throttled");
 
   // A fresh account for the rest: this one is throttled for a while.

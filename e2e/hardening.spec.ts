@@ -128,6 +128,9 @@ test("second-factor failures count since the last success: mail at 10, locked at
 
   // At 100 the step is locked, even for the right code, and the page says so.
   await seedFailures("secondFactorAccount", id, 100);
+  // The tenth failure's pause holds Verify in this page (its countdown); the seeded count carries
+  // no pause, so the step is loaded afresh.
+  await page.goto("/login/2fa");
   await page.getByLabel(/authentication code/i).fill(await authenticator.freshCode());
   await page.getByRole("button", { name: /^verify$/i }).click();
   await expect(page.getByRole("alert").filter({ hasText: /locked for this account/i })).toBeVisible();

@@ -79,7 +79,7 @@ test("a code accepted once is refused in another browser", async ({ page, browse
   await other.close();
 });
 
-test("wrong codes throttle the second factor, even for a right code", async ({ page }) => {
+test("wrong codes throttle the second factor, even for a right code", async ({ page, context, browser, clientIp }) => {
   const email = uniqueEmail("totp-throttle");
   await signUp(page, email, PASSWORD);
   await page.goto("/settings/security");
@@ -98,9 +98,21 @@ test("wrong codes throttle the second factor, even for a right code", async ({ p
   // Wrong codes that can't collide with the real one.
   const real = [await authenticator.freshCode()];
   const wrong = (i: number) => String((Number(real[0]) + 1000 + i * 7919) % 1_000_000).padStart(6, "0");
-  for (let i = 0; i < 5; i++) expect(await submit(wrong(i))).toMatch(/isn't valid/i);
-  expect(await submit(real[0])).toMatch(/too many attempts\. try again in \d+ (seconds|minute)/i);
-  expect((await getSession(page)).body.session.aal).toBe("aal1");
+  for (let i = 0; i < 4; i++) expect(await submit(wrong(i))).toMatch(/isn't valid/i);
+  // The fifth starts the pause: Verify waits, with a countdown.
+  await page.getByLabel(/authentication code/i).fill(wrong(4));
+  await page.getByRole("button", { name: /^verify$/i }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /isn't valid.*too many attempts/i })).toBeVisible();
+  await expect(page.getByRole("button", { name: /^verify$/i })).toBeDisabled();
+  // The server refuses even the right code meanwhile: posted without JavaScript, in the same session.
+  const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState(), extraHTTPHeaders: { "x-forwarded-for": clientIp } });
+  const noJs = await plain.newPage();
+  await noJs.goto("/login/2fa");
+  await noJs.getByLabel(/authentication code/i).fill(real[0]);
+  await noJs.getByRole("button", { name: /^verify$/i }).click();
+  await expect(noJs.getByRole("alert").filter({ hasText: /too many attempts\..*try again in \d+ (seconds|minute)/i })).toBeVisible();
+  expect((await getSession(noJs)).body.session.aal).toBe("aal1");
+  await plain.close();
   expect(await securityEventTypes(email)).toContain("second_factor.throttled");
 });
 

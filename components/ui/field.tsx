@@ -5,13 +5,15 @@ type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
   name: string;
   errors?: string[];
   hint?: React.ReactNode;
+  /** Classes for the input alone (e.g. font-mono for codes); `className` is the whole field's. */
+  inputClassName?: string;
 };
 
 /**
  * A labelled input whose errors are announced: the message is linked with aria-describedby and
  * sits in a live region, and the input is marked aria-invalid (never colour alone).
  */
-export function Field({ label, name, errors, hint, id, className, ...input }: FieldProps) {
+export function Field({ label, name, errors, hint, id, className, inputClassName, ...input }: FieldProps) {
   const inputId = id ?? `field-${name}`;
   const errorId = `${inputId}-error`;
   const hintId = hint ? `${inputId}-hint` : undefined;
@@ -25,7 +27,7 @@ export function Field({ label, name, errors, hint, id, className, ...input }: Fi
         name={name}
         aria-invalid={invalid || undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(" ")}
-        className="mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base shadow-sm focus:border-brand-600 aria-invalid:border-red-600 read-only:bg-slate-100"
+        className={`mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base shadow-sm focus:border-brand-600 aria-invalid:border-red-600 read-only:bg-slate-100 ${inputClassName ?? ""}`}
         {...input}
       />
       <div id={errorId} aria-live="polite" className="mt-1 min-h-0 text-sm text-red-700">

@@ -6,6 +6,8 @@ export interface FormState {
   errors?: Record<string, string[] | undefined>;
   /** Values to put back after an error, so nothing typed is lost (never passwords). */
   values?: Record<string, string>;
+  /** The form is paused for this long (throttled): its button waits, with a countdown. */
+  retryAfterSeconds?: number;
 }
 
 export const EMPTY_FORM_STATE: FormState = {};

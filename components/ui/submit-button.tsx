@@ -18,11 +18,14 @@ export function SubmitButton({
   children,
   variant = "primary",
   full = false,
+  disabled = false,
   ...props
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof VARIANTS; full?: boolean }) {
   const { pending } = useFormStatus();
+  // Disabled while the action runs, or by the form (a throttling pause).
+  const off = pending || disabled;
   return (
-    <button type="submit" disabled={pending} aria-disabled={pending} className={buttonClass(variant, full)} {...props}>
+    <button type="submit" disabled={off} aria-disabled={off} className={buttonClass(variant, full)} {...props}>
       {children}
     </button>
   );

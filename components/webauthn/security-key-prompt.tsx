@@ -5,6 +5,7 @@ import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/brow
 import { useState, useTransition } from "react";
 import { ceremonyErrorMessage } from "@/components/webauthn/ceremony";
 import { FormAlert } from "@/components/ui/alert";
+import { PauseCountdown, usePause } from "@/components/ui/pause";
 import { buttonClass } from "@/components/ui/submit-button";
 
 type Answer = Awaited<ReturnType<typeof startAuthentication>>;
@@ -15,12 +16,21 @@ type Answer = Awaited<ReturnType<typeof startAuthentication>>;
  * challenge is bound to and what a verified key completes; this only runs the ceremony and shows
  * what went wrong.
  */
-export function SecurityKeyPrompt({ begin, finish }: {
+export function SecurityKeyPrompt({ begin, finish, pausedSeconds, notice }: {
   begin: () => Promise<PublicKeyCredentialRequestOptionsJSON>;
-  /** Resolves with a message to show when the key wasn't accepted (success navigates away). */
-  finish: (answer: Answer) => Promise<{ message?: string } | undefined>;
+  /**
+   * Resolves with a message to show when the key wasn't accepted (success navigates away), and the
+   * pause it started, if any.
+   */
+  finish: (answer: Answer) => Promise<{ message?: string; retryAfterSeconds?: number } | undefined>;
+  /** The step is paused (throttled) for this long when the page loads. */
+  pausedSeconds?: number;
+  /** What the page says before any attempt (a pause, a warning), until the first answer. */
+  notice?: string;
 }) {
-  const [message, setMessage] = useState<string>();
+  const [message, setMessage] = useState<string | undefined>(notice);
+  const [paused, setPaused] = useState<{ seconds?: number }>({ seconds: pausedSeconds });
+  const pause = usePause(paused.seconds, paused);
   const [pending, startTransition] = useTransition();
 
   function verify() {
@@ -36,6 +46,7 @@ export function SecurityKeyPrompt({ begin, finish }: {
       }
       const result = await finish(answer);
       if (result?.message) setMessage(result.message);
+      if (result?.retryAfterSeconds) setPaused({ seconds: result.retryAfterSeconds });
     });
   }
 
@@ -48,7 +59,9 @@ export function SecurityKeyPrompt({ begin, finish }: {
           Security keys need JavaScript. Turn it on, or choose another way below.
         </p>
       </noscript>
-      <button type="button" onClick={verify} disabled={pending} aria-disabled={pending} className={buttonClass("primary", true)}>
+      <PauseCountdown pause={pause} />
+      <button type="button" onClick={verify} disabled={pending || pause.remaining > 0} aria-disabled={pending || pause.remaining > 0}
+        className={buttonClass("primary", true)}>
         {pending ? "Waiting for your key…" : "Use a security key"}
       </button>
     </div>

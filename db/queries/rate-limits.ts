@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { step, writeTransaction } from "@/db/client";
+import { getDb, step, writeTransaction } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 
 export type RateLimitRow = typeof rateLimits.$inferSelect;
@@ -46,6 +46,12 @@ export async function updateRateLimits<R>(updates: ReadonlyArray<RateLimitUpdate
 export async function updateRateLimit<R>(bucket: string, key: string, next: RateLimitUpdate<R>["next"]): Promise<R> {
   const [result] = await updateRateLimits([{ bucket, key, next }]);
   return result;
+}
+
+/** One counter as stored (for showing where it stands; spending goes through updateRateLimit). */
+export async function findRateLimit(bucket: string, key: string): Promise<RateLimitRow | undefined> {
+  const [row] = await (await getDb()).select().from(rateLimits).where(and(eq(rateLimits.bucket, bucket), eq(rateLimits.key, key)));
+  return row;
 }
 
 export async function deleteRateLimit(bucket: string, key: string): Promise<void> {

@@ -33,6 +33,17 @@ export async function countSecurityEventRepeat(userId: string, type: string, sin
   return counted.length === 1;
 }
 
+/** The detail (JSON) of the user's newest event of `type`, or undefined when there is none. */
+export async function newestSecurityEventDetail(userId: string, type: string): Promise<string | undefined> {
+  const [row] = await (await getDb())
+    .select({ detail: securityEvents.detail })
+    .from(securityEvents)
+    .where(and(eq(securityEvents.userId, userId), eq(securityEvents.type, type)))
+    .orderBy(desc(securityEvents.createdAt), desc(securityEvents.id))
+    .limit(1);
+  return row?.detail;
+}
+
 /** Newest first; `beforeId` pages further back (ids grow with time). */
 export async function listSecurityEvents(userId: string, limit: number, beforeId?: number): Promise<SecurityEventRow[]> {
   return (await getDb())

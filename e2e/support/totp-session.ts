@@ -74,9 +74,24 @@ export async function removeFactor(page: Page, button: Locator, follows?: RegExp
   await expect(page).toHaveURL(/\/settings\/security\?notice=/);
 }
 
+/**
+ * On the second step (/login/2fa, /reset-password): switches to the authenticator app when another
+ * method is the one offered first (the step offers the method used last, or the account's first).
+ */
+export async function chooseAuthenticatorApp(page: Page): Promise<void> {
+  const input = page.getByLabel(/authentication code/i);
+  const other = page.getByRole("navigation", { name: /other ways to verify/i }).getByRole("link", { name: /^use an authenticator app instead$/i });
+  // Whichever the page shows: the field (offered first) or the link to it.
+  await expect(input.or(other)).toBeVisible();
+  if (await input.isVisible()) return;
+  await other.click();
+  await expect(input).toBeVisible();
+}
+
 /** Completes /login/2fa with a fresh code. */
 export async function passTotpStep(page: Page, authenticator: Authenticator): Promise<void> {
   await expect(page).toHaveURL(/\/login\/2fa/);
+  await chooseAuthenticatorApp(page);
   await page.getByLabel(/authentication code/i).fill(await authenticator.freshCode());
   await page.getByRole("button", { name: /^verify$/i }).click();
   await page.waitForURL((url) => url.pathname !== "/login/2fa");

@@ -48,7 +48,7 @@ export async function completeFirstFactor(
 ): Promise<FirstFactorResult> {
   const existing = await readSessionFromCookie();
   const passkey = factor.method === "passkey";
-  if (passkey) await passkeyProvedOwner(userId, client);
+  if (passkey) await passkeyProvedOwner(userId, client, mode);
   const complete = passkey || (await availableAal(userId)) === "aal1";
   const method: AuthMethod = passkey ? "webauthn" : factor.method;
   const detail: SecurityEventDetail = passkey
@@ -85,9 +85,10 @@ export async function completeFirstFactor(
 /**
  * A passkey is the owner's proof of the account: it ends any run of failed password and
  * second-factor attempts against it (the way out of their stop at 100), and gives the client
- * address its attempt back; like any second factor, it cancels an account recovery under way.
+ * address its attempt back (a re-authentication spent none of the address's: nothing to give back);
+ * like any second factor, it cancels an account recovery under way.
  */
-async function passkeyProvedOwner(userId: string, client: ClientContext): Promise<void> {
-  await passkeySucceeded(userId, (await findUserById(userId))?.email, client);
+async function passkeyProvedOwner(userId: string, client: ClientContext, mode: FirstFactorMode): Promise<void> {
+  await passkeySucceeded(userId, (await findUserById(userId))?.email, client, mode === "reauth" ? "reauth" : "sign_in");
   await cancelAccountRecoveryAfterSecondFactor(userId, client);
 }

@@ -8,8 +8,14 @@ import type { SecondFactorMethodId, VerifyFailure, VerifyOutcome } from "@/lib/m
 import { recordSecurityEvent } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
 import type { SecurityEventDetail } from "@/lib/security/event-types";
-import { formatWait } from "@/lib/security/rate-limit-policy";
-import { reachedAlert, secondFactorSucceeded, spendSecondFactorAttempt } from "@/lib/security/rate-limit";
+import type { BudgetStatus } from "@/lib/security/rate-limit-policy";
+import {
+  reachedAlert,
+  secondFactorBudgetStatus,
+  secondFactorSucceeded,
+  spendSecondFactorAttempt,
+  type SecondFactorBudget,
+} from "@/lib/security/rate-limit";
 
 /**
  * The sign-in flow's steps: what a request may reach in each state, and how a second factor
@@ -47,7 +53,9 @@ export function mayCompleteSecondFactor(access: Access, now = new Date()): acces
  * the shared budget (throttled for a while, locked until support), or a concurrent change.
  */
 export type SecondFactorRefusal =
-  | { reason: VerifyFailure | "raced" | "locked" }
+  /** A wrong answer, with where the shared budget stands after it (the page warns before a pause). */
+  | { reason: VerifyFailure; budget: BudgetStatus }
+  | { reason: "raced" | "locked" }
   | { reason: "throttled"; retryAfterSeconds: number };
 
 export type SecondFactorResult = { ok: true } | ({ ok: false } & SecondFactorRefusal);
@@ -64,8 +72,9 @@ export async function checkSecondFactor(
   client: ClientContext,
   verify: () => Promise<VerifyOutcome>,
   context: SecurityEventDetail = {},
+  budget: SecondFactorBudget = "sign_in",
 ): Promise<{ ok: true; detail: SecurityEventDetail } | ({ ok: false } & SecondFactorRefusal)> {
-  const limit = await spendSecondFactorAttempt(userId, client);
+  const limit = await spendSecondFactorAttempt(userId, client, budget);
   if (!limit.allowed) {
     if (limit.reason === "capped") {
       await recordSecurityEvent(userId, "second_factor.locked", client, { ...context, method });
@@ -80,12 +89,28 @@ export async function checkSecondFactor(
     await recordSecurityEvent(userId, type, client, { ...outcome.detail, ...context, method, reason: outcome.reason });
     // Ten wrong second steps in a row: someone who has the password is guessing (mailed).
     if (reachedAlert("secondFactorAccount", limit)) await recordSecurityEvent(userId, "second_factor.failures_alert", client, { ...context, method });
-    return { ok: false, reason: outcome.reason };
+    return { ok: false, reason: outcome.reason, budget: await secondFactorBudgetStatus(userId, client, budget) };
   }
-  await secondFactorSucceeded(userId, client);
+  await secondFactorSucceeded(userId, client, budget);
   // Whoever just proved a second factor still has one: an account recovery under way ends.
   await cancelAccountRecoveryAfterSecondFactor(userId, client);
   return { ok: true, detail: { ...context, method, ...outcome.detail } };
+}
+
+/** A session at the second step. */
+export type SecondFactorStepAccess = Exclude<Access, { kind: "anonymous" }>;
+
+/**
+ * Whose budget this step spends: a session that is signed in already is confirming it's them
+ * (re-authentication), so the account's only; a sign-in's also spends the client address's.
+ */
+export function secondFactorBudgetOf(access: SecondFactorStepAccess): SecondFactorBudget {
+  return access.kind === "signed_in" ? "reauth" : "sign_in";
+}
+
+/** Where this step's next attempt stands (paused, near a pause), for the page to show before any typing. */
+export function secondFactorStepStatus(access: SecondFactorStepAccess, client: ClientContext): Promise<BudgetStatus> {
+  return secondFactorBudgetStatus(access.session.userId, client, secondFactorBudgetOf(access));
 }
 
 /**
@@ -93,12 +118,13 @@ export async function checkSecondFactor(
  * method to the AMR, restart the privileged window and rotate the token.
  */
 export async function attemptSecondFactor(
-  session: Session,
+  access: SecondFactorStepAccess,
   method: SecondFactorMethodId,
   client: ClientContext,
   verify: () => Promise<VerifyOutcome>,
 ): Promise<SecondFactorResult> {
-  const checked = await checkSecondFactor(session.userId, method, client, verify);
+  const { session } = access;
+  const checked = await checkSecondFactor(session.userId, method, client, verify, {}, secondFactorBudgetOf(access));
   if (!checked.ok) return checked;
   const token = await recordAuthenticationStep(session, { method, effect: "complete" });
   if (!token) return { ok: false, reason: "raced" };

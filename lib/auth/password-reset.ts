@@ -1,4 +1,5 @@
 import "server-only";
+import type { BudgetStatus } from "@/lib/security/rate-limit-policy";
 import {
   consumePasswordReset,
   findPasswordReset,
@@ -23,6 +24,7 @@ import { recordSecurityEvent, recordSecurityEventLater } from "@/lib/security/au
 import type { ClientContext } from "@/lib/security/client";
 import {
   reachedAlert,
+  secondFactorBudgetStatus,
   secondFactorSucceeded,
   spendPasswordResetRequest,
   spendSecondFactorAttempt,
@@ -148,6 +150,11 @@ export async function openPasswordReset(token: unknown, now = new Date()): Promi
     methods: secondFactorRequired ? await enrolledMethods(found.user.id) : [],
     expiresAt: found.reset.expiresAt,
   };
+}
+
+/** Where the reset's second step stands (paused, near a pause): sign-in's shared budget. */
+export function resetSecondFactorStatus(reset: OpenReset, client: ClientContext): Promise<BudgetStatus> {
+  return secondFactorBudgetStatus(reset.userId, client, "sign_in");
 }
 
 export type ResetStepResult = { ok: true } | ({ ok: false } & SecondFactorRefusal) | { ok: false; reason: "expired" };

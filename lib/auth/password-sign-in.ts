@@ -8,10 +8,10 @@ import type { ClientContext } from "@/lib/security/client";
 import {
   passwordSucceeded,
   reachedAlert,
-  reauthPasswordSucceeded,
+  reauthFirstFactorSucceeded,
   resetAttempts,
   spendPasswordAttempt,
-  spendReauthPasswordAttempt,
+  spendReauthFirstFactorAttempt,
 } from "@/lib/security/rate-limit";
 
 export type PasswordCheck =
@@ -37,7 +37,7 @@ export async function checkPassword(input: unknown, client: ClientContext, budge
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
 
-  const limit = budget === "reauth" ? await spendReauthPasswordAttempt(email) : await spendPasswordAttempt(email, client);
+  const limit = budget === "reauth" ? await spendReauthFirstFactorAttempt(email) : await spendPasswordAttempt(email, client);
   const user = await findUserByEmail(email);
   if (!limit.allowed) {
     if (user) recordSecurityEventLater(user.id, limit.reason === "capped" ? "signin.locked" : "signin.throttled", client);
@@ -59,7 +59,7 @@ export async function checkPassword(input: unknown, client: ClientContext, budge
     }
     return { ok: false, reason: "invalid" };
   }
-  await (budget === "reauth" ? reauthPasswordSucceeded(email) : passwordSucceeded(email, client));
+  await (budget === "reauth" ? reauthFirstFactorSucceeded(email) : passwordSucceeded(email, client));
   return { ok: true, user: { id: user.id, email: user.email } };
 }
 

@@ -1,5 +1,7 @@
 import "server-only";
 import type { Aal } from "@/lib/auth/aal";
+import { chooseSecondFactorStep, type SecondFactorStepChoice } from "@/lib/mfa/step-choice";
+import { lastSecondFactorMethod } from "@/lib/security/audit";
 import { recoveryCodesMethod } from "@/lib/mfa/recovery-codes";
 import { afterSecondFactorRemoved } from "@/lib/mfa/removal";
 import { totpMethod } from "@/lib/mfa/totp";
@@ -52,6 +54,18 @@ export function secondFactorMethod<Id extends SecondFactorMethodId>(id: Id): Sec
 export async function enrolledMethods(userId: string): Promise<SecondFactorMethodId[]> {
   const enrolled = await Promise.all(SECOND_FACTOR_METHODS.map((m) => m.isEnrolled(userId)));
   return SECOND_FACTOR_METHODS.filter((_, i) => enrolled[i]).map((m) => m.id);
+}
+
+export type { SecondFactorStepChoice };
+
+/**
+ * What the second step (sign-in, re-authentication, password reset) offers this user first, and
+ * what else (lib/mfa/step-choice.ts). `requested` is the page's `?method=`, untrusted. Null: the
+ * account has no second factor.
+ */
+export async function secondFactorStepFor(userId: string, requested?: unknown): Promise<SecondFactorStepChoice | null> {
+  const [enrolled, lastUsed] = await Promise.all([enrolledMethods(userId), lastSecondFactorMethod(userId)]);
+  return chooseSecondFactorStep(enrolled, { requested, lastUsed });
 }
 
 /** aal2 as soon as the account holds any method that raises it (docs/contract.md `available_aal`). */

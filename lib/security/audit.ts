@@ -1,6 +1,7 @@
 import "server-only";
 import { after } from "next/server";
-import { countSecurityEventRepeat, hasSecurityEvent, insertSecurityEvent, listSecurityEvents } from "@/db/queries/security-events";
+import { countSecurityEventRepeat, hasSecurityEvent, insertSecurityEvent, listSecurityEvents, newestSecurityEventDetail } from "@/db/queries/security-events";
+import type { SecondFactorMethodId } from "@/lib/mfa/types";
 import type { ClientContext } from "@/lib/security/client";
 import type { SecurityEventActor, SecurityEventDetail, SecurityEventType } from "@/lib/security/event-types";
 import { notifySecurityEvent } from "@/lib/security/notifications";
@@ -86,4 +87,15 @@ export async function isFirstSession(userId: string, sessionCreatedAt: Date): Pr
     hasSecurityEvent(userId, "signin.succeeded", sessionCreatedAt),
   ]);
   return created && !signedInBefore;
+}
+
+/**
+ * The second-factor method this account completed last (sign-in, re-authentication or password
+ * reset), read from its log: null when none is logged (never used yet, or pruned by housekeeping).
+ */
+export async function lastSecondFactorMethod(userId: string): Promise<SecondFactorMethodId | null> {
+  const detail = await newestSecurityEventDetail(userId, "second_factor.succeeded");
+  if (detail === undefined) return null;
+  const method = (JSON.parse(detail) as { method?: unknown }).method;
+  return method === "totp" || method === "webauthn" || method === "lookup_secret" ? method : null;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  budgetStatus,
+  combineBudgets,
   decideAttempt,
   formatWait,
   lockSecondsAfter,
@@ -116,5 +118,41 @@ describe("formatWait", () => {
     expect(formatWait(61)).toBe("2 minutes");
     expect(formatWait(3600)).toBe("1 hour");
     expect(formatWait(3601)).toBe("2 hours");
+  });
+});
+
+describe("budgetStatus", () => {
+  it("counts the tries left before the pause, the one that starts it included", () => {
+    expect(budgetStatus(undefined, t0, policy)).toEqual({ state: "open", triesBeforePause: 3, pauseSeconds: 10 });
+    expect(budgetStatus(run(1, undefined, t0), t0, policy)).toEqual({ state: "open", triesBeforePause: 2, pauseSeconds: 10 });
+    // Exactly what decideAttempt does: the announced tries are allowed, and the last one pauses.
+    const announced = run(2, run(1, undefined, t0), t0);
+    expect(announced.lockedUntil).toEqual(later(10));
+  });
+
+  it("is paused while a lock runs, and says for how long", () => {
+    expect(budgetStatus(run(3, undefined, t0), later(4), policy)).toEqual({ state: "paused", retryAfterSeconds: 6 });
+  });
+
+  it("after a pause, every try starts the next, longer one", () => {
+    expect(budgetStatus(run(3, undefined, t0), later(10), policy)).toEqual({ state: "open", triesBeforePause: 1, pauseSeconds: 20 });
+  });
+
+  it("forgets a counter that has expired, and reports a cap", () => {
+    expect(budgetStatus(run(3, undefined, t0), later(3600), policy)).toMatchObject({ state: "open", triesBeforePause: 3 });
+    const capped: ConsecutivePolicy = { kind: "consecutive", freeAttempts: 1, baseLockSeconds: 1, maxLockSeconds: 1, forgetAfterSeconds: 3600, capAttempts: 2 };
+    const state = run(1, run(1, undefined, t0, capped), later(5), capped);
+    expect(budgetStatus(state, later(10), capped)).toEqual({ state: "capped" });
+  });
+});
+
+describe("combineBudgets", () => {
+  const open = (tries: number, pause = 60) => ({ state: "open" as const, triesBeforePause: tries, pauseSeconds: pause });
+  it("reports the counter that pauses soonest", () => {
+    expect(combineBudgets([open(4), open(2, 120)])).toEqual(open(2, 120));
+  });
+  it("is paused for the longest wait if any counter is paused, and capped before that", () => {
+    expect(combineBudgets([open(1), { state: "paused", retryAfterSeconds: 5 }, { state: "paused", retryAfterSeconds: 9 }])).toEqual({ state: "paused", retryAfterSeconds: 9 });
+    expect(combineBudgets([{ state: "paused", retryAfterSeconds: 5 }, { state: "capped" }])).toEqual({ state: "capped" });
   });
 });

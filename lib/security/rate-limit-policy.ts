@@ -87,6 +87,44 @@ export function decideAttempt(current: RateLimitState | undefined, now: Date, po
 }
 
 /**
+ * Where a counter stands, without spending: paused (and for how long), stopped at its cap, or open
+ * with how many tries are left before the next pause and how long that pause will be. The tries
+ * left count the one that starts the pause (the lock follows the attempt that earns it, see
+ * decideAttempt), so "2 more tries" means two more attempts are heard.
+ */
+export type BudgetStatus =
+  | { state: "open"; triesBeforePause: number; pauseSeconds: number }
+  | { state: "paused"; retryAfterSeconds: number }
+  | { state: "capped" };
+
+export function budgetStatus(current: RateLimitState | undefined, now: Date, policy: RateLimitPolicy): BudgetStatus {
+  const live = current && !counterExpired(current, now, policy) ? current : undefined;
+  if (live && policy.kind === "consecutive" && policy.capAttempts !== undefined && live.attempts >= policy.capAttempts) {
+    return { state: "capped" };
+  }
+  if (live?.lockedUntil && live.lockedUntil > now) {
+    return { state: "paused", retryAfterSeconds: Math.ceil((live.lockedUntil.getTime() - now.getTime()) / 1000) };
+  }
+  const attempts = live?.attempts ?? 0;
+  // Past the free attempts, every attempt earns the next (longer) pause.
+  const triesBeforePause = Math.max(1, policy.freeAttempts - attempts);
+  return { state: "open", triesBeforePause, pauseSeconds: lockSecondsAfter(attempts + triesBeforePause, policy) };
+}
+
+/**
+ * Several counters that one attempt spends, as the user meets them: capped if any is, else paused
+ * for the longest wait, else the counter that pauses soonest.
+ */
+export function combineBudgets(statuses: readonly BudgetStatus[]): BudgetStatus {
+  if (statuses.some((s) => s.state === "capped")) return { state: "capped" };
+  const paused = statuses.flatMap((s) => (s.state === "paused" ? [s.retryAfterSeconds] : []));
+  if (paused.length > 0) return { state: "paused", retryAfterSeconds: Math.max(...paused) };
+  const open = statuses.filter((s): s is Extract<BudgetStatus, { state: "open" }> => s.state === "open");
+  if (open.length === 0) throw new Error("combineBudgets needs at least one counter");
+  return open.reduce((soonest, s) => (s.triesBeforePause < soonest.triesBeforePause ? s : soonest));
+}
+
+/**
  * Gives back one attempt (a success on a per-address counter): the count drops by one, and a lock
  * that the count no longer earns is lifted.
  */

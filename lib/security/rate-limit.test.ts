@@ -7,9 +7,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 process.env.DATABASE_PATH = path.join(mkdtempSync(path.join(tmpdir(), "twofold-rate-limit-")), "test.db");
 
 let limits: typeof import("./rate-limit");
+let ipBucketKey: typeof import("./client").ipBucketKey;
 
 beforeAll(async () => {
   limits = await import("./rate-limit");
+  ({ ipBucketKey } = await import("./client"));
 });
 
 const minutes = (n: number) => n * 60_000;
@@ -83,6 +85,38 @@ describe("per-account counters count consecutive attempts since the last success
     await failRun("secondFactorAccount", "user-d", 100, now);
     const result = await limits.spendAttempts([["secondFactorAccount", "user-d"], ["secondFactorIp", "192.0.2.50"]], new Date("2026-07-01T00:00:00Z"));
     expect(result).toEqual({ allowed: false, reason: "capped" });
+  });
+});
+
+describe("a signed-in session's re-authentication spends the account's budget only", () => {
+  const client = (ip: string) => ({ ip, userAgent: "test" });
+
+  it("second factor: a reauth never spends nor refunds the address's failures", async () => {
+    const ip = "192.0.2.60";
+    const key = ipBucketKey(ip);
+    // The address is paused by others' failures (20 free, the 20th locks).
+    for (let i = 0; i < 20; i++) await limits.spendAttempt("secondFactorIp", key);
+    const signIn = await limits.spendSecondFactorAttempt("someone-else", client(ip), "sign_in");
+    expect(signIn).toMatchObject({ allowed: false, reason: "throttled" });
+    const reauth = await limits.spendSecondFactorAttempt("reauth-user", client(ip), "reauth");
+    expect(reauth).toEqual({ allowed: true, attempts: { secondFactorAccount: 1 } });
+    expect(await limits.secondFactorBudgetStatus("reauth-user", client(ip), "reauth")).toMatchObject({ state: "open", triesBeforePause: 4 });
+    expect(await limits.secondFactorBudgetStatus("reauth-user", client(ip), "sign_in")).toMatchObject({ state: "paused" });
+    // A success gives nothing back to the address (it spent nothing there).
+    await limits.secondFactorSucceeded("reauth-user", client(ip), "reauth");
+    expect(await limits.spendAttempt("secondFactorIp", key)).toMatchObject({ allowed: false });
+  });
+
+  it("first factor: a reauth spends only the account's run", async () => {
+    const spent = await limits.spendReauthFirstFactorAttempt("reauth@example.test");
+    expect(spent).toEqual({ allowed: true, attempts: { signInAccount: 1 } });
+  });
+
+  it("the account's run still pauses a reauth, whatever the address", async () => {
+    const results = [];
+    for (let i = 0; i < 6; i++) results.push(await limits.spendSecondFactorAttempt("reauth-guessed", client(`192.0.2.${70 + i}`), "reauth"));
+    expect(results.slice(0, 5).every((r) => r.allowed)).toBe(true);
+    expect(results[5]).toMatchObject({ allowed: false, reason: "throttled" });
   });
 });
 

@@ -1,9 +1,12 @@
 import "server-only";
-import { updateRateLimits, type RateLimitUpdate } from "@/db/queries/rate-limits";
+import { findRateLimit, updateRateLimits, type RateLimitUpdate } from "@/db/queries/rate-limits";
 import { ipBucketKey, type ClientContext } from "@/lib/security/client";
 import {
+  budgetStatus,
+  combineBudgets,
   decideAttempt,
   refundAttemptState,
+  type BudgetStatus,
   type ConsecutivePolicy,
   type RateLimitPolicy,
   type WindowPolicy,
@@ -196,15 +199,16 @@ export async function passwordSucceeded(email: string, client: ClientContext): P
 }
 
 /**
- * A signed-in user confirming their password (re-authentication): the account's run only. The
- * account is known from the session, and an address many people share (an office, a carrier)
- * must not keep its signed-in users out of their own settings because of others' failures.
+ * A signed-in user confirming it's them (re-authentication, with a password or a passkey): the
+ * account's run only. The account is known from the session, and an address many people share
+ * (an office, a carrier) must not keep its signed-in users out of their own settings because of
+ * others' failures.
  */
-export function spendReauthPasswordAttempt(email: string): Promise<AttemptsResult> {
+export function spendReauthFirstFactorAttempt(email: string): Promise<AttemptsResult> {
   return spendAttempts([["signInAccount", email]]);
 }
 
-export async function reauthPasswordSucceeded(email: string): Promise<void> {
+export async function reauthFirstFactorSucceeded(email: string): Promise<void> {
   await resetAttempts("signInAccount", email);
 }
 
@@ -217,24 +221,58 @@ export function spendPasskeyAttempt(client: ClientContext): Promise<AttemptsResu
  * A passkey sign-in proves the account (both factors at once): it ends the runs of password and
  * second-factor failures against it, the way out of their stop at 100.
  */
-export async function passkeySucceeded(userId: string, email: string | undefined, client: ClientContext): Promise<void> {
+export async function passkeySucceeded(
+  userId: string,
+  email: string | undefined,
+  client: ClientContext,
+  budget: "sign_in" | "reauth" = "sign_in",
+): Promise<void> {
   await settle([
     ...(email === undefined ? [] : [resetUpdate("signInAccount", email)]),
     resetUpdate("secondFactorAccount", userId),
-    refundUpdate("signInIp", ipBucketKey(client.ip)),
+    ...(budget === "reauth" ? [] : [refundUpdate("signInIp", ipBucketKey(client.ip))]),
   ]);
 }
 
-/** A second-factor attempt, of any method: one budget per account, and the address's failures. */
-export function spendSecondFactorAttempt(userId: string, client: ClientContext): Promise<AttemptsResult> {
-  return spendAttempts([
-    ["secondFactorAccount", userId],
-    ["secondFactorIp", ipBucketKey(client.ip)],
+/**
+ * Whose budget a second-factor attempt spends. A sign-in (or a password reset) has only proved a
+ * password: the account's run and the address's failures. A re-authentication comes from a
+ * session that already holds every factor: the account's run only, for the same reason as
+ * spendReauthFirstFactorAttempt.
+ */
+export type SecondFactorBudget = "sign_in" | "reauth";
+
+function secondFactorBuckets(userId: string, client: ClientContext, budget: SecondFactorBudget): Array<readonly [RateLimitName, string]> {
+  const account = ["secondFactorAccount", userId] as const;
+  return budget === "reauth" ? [account] : [account, ["secondFactorIp", ipBucketKey(client.ip)]];
+}
+
+/** A second-factor attempt, of any method: one budget per account (and the address's failures at sign-in). */
+export function spendSecondFactorAttempt(userId: string, client: ClientContext, budget: SecondFactorBudget = "sign_in"): Promise<AttemptsResult> {
+  return spendAttempts(secondFactorBuckets(userId, client, budget));
+}
+
+export async function secondFactorSucceeded(userId: string, client: ClientContext, budget: SecondFactorBudget = "sign_in"): Promise<void> {
+  await settle([
+    resetUpdate("secondFactorAccount", userId),
+    ...(budget === "reauth" ? [] : [refundUpdate("secondFactorIp", ipBucketKey(client.ip))]),
   ]);
 }
 
-export async function secondFactorSucceeded(userId: string, client: ClientContext): Promise<void> {
-  await settle([resetUpdate("secondFactorAccount", userId), refundUpdate("secondFactorIp", ipBucketKey(client.ip))]);
+/**
+ * Where the next second-factor attempt stands, without spending one: the step shows a pause
+ * before the user types, and warns when one is near. Every method shares it.
+ */
+export async function secondFactorBudgetStatus(
+  userId: string,
+  client: ClientContext,
+  budget: SecondFactorBudget = "sign_in",
+  now = new Date(),
+): Promise<BudgetStatus> {
+  const statuses = await Promise.all(
+    secondFactorBuckets(userId, client, budget).map(async ([name, key]) => budgetStatus(await findRateLimit(name, key), now, policyOf(name))),
+  );
+  return combineBudgets(statuses);
 }
 
 /** A "forgot password" request: per address typed (known or not, so a refusal says nothing) and per client. */

@@ -5,12 +5,14 @@ import { FormAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { EMPTY_FORM_STATE } from "@/components/ui/form-state";
 import { useFocusOnError } from "@/components/ui/use-focus-on-error";
+import { PauseCountdown, usePause } from "@/components/ui/pause";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { signInAction } from "./actions";
 
 export function SignInForm({ returnTo }: { returnTo: string }) {
   const [state, formAction] = useActionState(signInAction, EMPTY_FORM_STATE);
   const formRef = useFocusOnError(state);
+  const pause = usePause(state.retryAfterSeconds, state);
   return (
     <form ref={formRef} action={formAction} className="space-y-4" noValidate>
       <FormAlert message={state.message} />
@@ -20,7 +22,8 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
         defaultValue={state.values?.email} errors={state.errors?.email} autoFocus />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required
         errors={state.errors?.password} />
-      <SubmitButton full>Sign in</SubmitButton>
+      <PauseCountdown pause={pause} />
+      <SubmitButton full disabled={pause.remaining > 0}>Sign in</SubmitButton>
     </form>
   );
 }
@@ -32,6 +35,7 @@ export function SignInForm({ returnTo }: { returnTo: string }) {
 export function ConfirmPasswordForm({ returnTo, email }: { returnTo: string; email: string }) {
   const [state, formAction] = useActionState(signInAction, EMPTY_FORM_STATE);
   const formRef = useFocusOnError(state);
+  const pause = usePause(state.retryAfterSeconds, state);
   return (
     <form ref={formRef} action={formAction} className="space-y-4" noValidate>
       <FormAlert message={state.message} />
@@ -43,7 +47,8 @@ export function ConfirmPasswordForm({ returnTo, email }: { returnTo: string; ema
       <input type="email" name="username" value={email} autoComplete="username" readOnly hidden />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required
         errors={state.errors?.password} autoFocus />
-      <SubmitButton full>Confirm</SubmitButton>
+      <PauseCountdown pause={pause} />
+      <SubmitButton full disabled={pause.remaining > 0}>Confirm</SubmitButton>
     </form>
   );
 }

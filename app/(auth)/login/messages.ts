@@ -1,12 +1,12 @@
 import type { PasswordCheck } from "@/lib/auth/password-sign-in";
-import { formatWait } from "@/lib/security/rate-limit-policy";
-import { RETRY_MESSAGES } from "../retry-messages";
+import type { FormState } from "@/components/ui/form-state";
+import { PAUSE_MESSAGES, RETRY_MESSAGES } from "../retry-messages";
 
 /** Sign-in messages in one place. One message for wrong email and wrong password, on purpose. */
 export const SIGN_IN_MESSAGES = {
   invalid: "That email and password don't match an account. Check them and try again.",
   busy: RETRY_MESSAGES.busy,
-  throttled: (seconds: number) => `Too many sign-in attempts. Try again in ${formatWait(seconds)}.`,
+  throttled: PAUSE_MESSAGES.signInPaused,
   // Keyed by the email typed, so this reads the same whether or not the account exists.
   locked:
     "Password sign-in is paused for this email after too many wrong passwords. Sign in with a passkey if you have one, reset your password (Forgot password?), or contact support to unlock it.",
@@ -17,6 +17,12 @@ export const SIGN_IN_MESSAGES = {
 export function passwordRefusalMessage(check: Extract<PasswordCheck, { ok: false }>): string {
   if (check.reason === "throttled") return SIGN_IN_MESSAGES.throttled(check.retryAfterSeconds);
   return SIGN_IN_MESSAGES[check.reason];
+}
+
+/** As the form shows it: the words, and a pause for its button's countdown. */
+export function passwordRefusalState(check: Extract<PasswordCheck, { ok: false }>): FormState {
+  const message = passwordRefusalMessage(check);
+  return check.reason === "throttled" ? { message, retryAfterSeconds: check.retryAfterSeconds } : { message };
 }
 
 /** Re-authentication of a signed-in user: the account is known, so a wrong password is named. */

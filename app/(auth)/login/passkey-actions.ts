@@ -10,7 +10,7 @@ import { signInAttemptBinding } from "@/lib/auth/session";
 import { createAuthenticationOptions, verifyWebAuthnUse } from "@/lib/mfa/webauthn";
 import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { getClientContext } from "@/lib/security/client";
-import { spendPasskeyAttempt } from "@/lib/security/rate-limit";
+import { spendPasskeyAttempt, spendReauthFirstFactorAttempt } from "@/lib/security/rate-limit";
 import type { FormState } from "@/components/ui/form-state";
 import { RETRY_MESSAGES } from "../retry-messages";
 import { SIGN_IN_MESSAGES } from "./messages";
@@ -32,10 +32,10 @@ const PASSKEY_MESSAGES = {
  * attempt cookie. A re-authentication is bound to the signed-in session and its user, so only that
  * account's passkeys are offered and accepted.
  */
-async function scopeFor(mode: FirstFactorMode, create: boolean): Promise<{ binding: string; userId?: string } | null> {
+async function scopeFor(mode: FirstFactorMode, create: boolean): Promise<{ binding: string; userId?: string; email?: string } | null> {
   if (mode === "reauth") {
     const access = await getAccess();
-    return access.kind === "signed_in" ? { binding: access.session.id, userId: access.session.userId } : null;
+    return access.kind === "signed_in" ? { binding: access.session.id, userId: access.session.userId, email: access.session.email } : null;
   }
   const binding = await signInAttemptBinding({ create });
   return binding ? { binding } : null;
@@ -50,7 +50,7 @@ export async function beginPasskeySignIn(mode: unknown): Promise<BeginPasskeyRes
   if (!parsedMode.success) return { ok: false, message: PASSKEY_MESSAGES.failed };
   const scope = await scopeFor(parsedMode.data, true);
   if (!scope) return { ok: false, message: PASSKEY_MESSAGES.signed_out };
-  return { ok: true, options: await createAuthenticationOptions({ purpose: "passkey", ...scope }) };
+  return { ok: true, options: await createAuthenticationOptions({ purpose: "passkey", binding: scope.binding, userId: scope.userId }) };
 }
 
 export async function finishPasskeySignIn(response: unknown, returnTo: unknown, mode: unknown): Promise<FormState> {
@@ -60,11 +60,12 @@ export async function finishPasskeySignIn(response: unknown, returnTo: unknown, 
   if (!parsedMode.success || !parsed.success) return { message: PASSKEY_MESSAGES.failed };
   const scope = await scopeFor(parsedMode.data, false);
   if (!scope) return { message: parsedMode.data === "reauth" ? PASSKEY_MESSAGES.signed_out : PASSKEY_MESSAGES.failed };
-  // Signatures can't be guessed, but each attempt costs work: same per-IP budget as passwords.
-  const limit = await spendPasskeyAttempt(client);
+  // Signatures can't be guessed, but each attempt costs work: same budget as passwords (a
+  // signed-in user's re-authentication spends the account's, never the shared address's).
+  const limit = scope.email !== undefined ? await spendReauthFirstFactorAttempt(scope.email) : await spendPasskeyAttempt(client);
   if (!limit.allowed) return { message: SIGN_IN_MESSAGES.throttled(limit.reason === "throttled" ? limit.retryAfterSeconds : 3600) };
   // The WebAuthn method logs a possibly copied key itself.
-  const outcome = await verifyWebAuthnUse({ purpose: "passkey", ...scope, response: parsed.data }, client);
+  const outcome = await verifyWebAuthnUse({ purpose: "passkey", binding: scope.binding, userId: scope.userId, response: parsed.data }, client);
   if (!outcome.ok) {
     if (outcome.reason === "not_passkey") return { message: PASSKEY_MESSAGES.not_passkey };
     if (outcome.reason === "wrong_user") return { message: PASSKEY_MESSAGES.wrong_account };

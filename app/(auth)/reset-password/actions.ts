@@ -16,7 +16,7 @@ import { clearResetCookie, readResetCookie } from "@/lib/auth/password-reset-coo
 import { secondFactorMethod, type SecondFactorMethodId } from "@/lib/mfa";
 import { createAuthenticationOptions } from "@/lib/mfa/webauthn";
 import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
-import { SECOND_FACTOR_MESSAGES, secondFactorMessage } from "../second-factor-messages";
+import { SECOND_FACTOR_MESSAGES, secondFactorRefusalState } from "../second-factor-messages";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields } from "@/lib/security/action-input";
@@ -53,12 +53,12 @@ export async function verifyResetTotpAction(_previous: FormState, input: FormDat
   const result = await attemptResetSecondFactor(reset, "totp", client, () =>
     secondFactorMethod("totp").verify(reset.userId, { code: parsed.data.code }, { client }),
   );
-  if (!result.ok) return { message: resetStepMessage("totp", result) };
+  if (!result.ok) return resetStepState("totp", result);
   redirect(PAGE);
 }
 
-function resetStepMessage(method: SecondFactorMethodId, refusal: Extract<ResetStepResult, { ok: false }>): string {
-  return refusal.reason === "expired" ? RESET_MESSAGES.expired : secondFactorMessage(method, refusal);
+function resetStepState(method: SecondFactorMethodId, refusal: Extract<ResetStepResult, { ok: false }>): FormState {
+  return refusal.reason === "expired" ? { message: RESET_MESSAGES.expired } : secondFactorRefusalState(method, refusal);
 }
 
 const recoveryCodeSchema = z.object({
@@ -74,7 +74,7 @@ export async function verifyResetRecoveryCodeAction(_previous: FormState, input:
   const result = await attemptResetSecondFactor(reset, "lookup_secret", client, () =>
     secondFactorMethod("lookup_secret").verify(reset.userId, { code: parsed.data.code }, { client }),
   );
-  if (!result.ok) return { message: resetStepMessage("lookup_secret", result) };
+  if (!result.ok) return resetStepState("lookup_secret", result);
   redirect(PAGE);
 }
 
@@ -92,7 +92,7 @@ export async function finishResetSecurityKey(response: unknown): Promise<FormSta
   const result = await attemptResetSecondFactor(reset, "webauthn", client, () =>
     secondFactorMethod("webauthn").verify(reset.userId, { response: parsed.data, binding: webauthnBinding(reset) }, { client }),
   );
-  if (!result.ok) return { message: resetStepMessage("webauthn", result) };
+  if (!result.ok) return resetStepState("webauthn", result);
   redirect(PAGE);
 }
 

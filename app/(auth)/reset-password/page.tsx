@@ -1,7 +1,11 @@
 import Link from "next/link";
 import { recoveryDelayText } from "@/lib/auth/account-recovery";
 import { AuthCard } from "@/components/layout/auth-card";
-import { openPasswordReset } from "@/lib/auth/password-reset";
+import { openPasswordReset, resetSecondFactorStatus } from "@/lib/auth/password-reset";
+import { secondFactorStepFor } from "@/lib/mfa";
+import { getClientContext } from "@/lib/security/client";
+import { stepBudgetOf } from "../second-step/budget";
+import { OtherMethods } from "../second-step/other-methods";
 import { readResetCookie } from "@/lib/auth/password-reset-cookie";
 import { getBranding } from "@/lib/branding";
 import { NewPasswordForm, ResetRecoveryCodeForm, ResetTotpForm } from "./components";
@@ -25,43 +29,17 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
   if (!reset) return <LinkExpired />;
 
   if (reset.secondFactorRequired && !reset.secondFactorPassed) {
-    const hasKey = reset.methods.includes("webauthn");
-    const hasTotp = reset.methods.includes("totp");
-    const hasCodes = reset.methods.includes("lookup_secret");
-    const useCode = hasCodes && (params.method === "lookup_secret" || (!hasKey && !hasTotp));
+    const choice = await secondFactorStepFor(reset.userId, params.method);
+    const budget = stepBudgetOf(await resetSecondFactorStatus(reset, await getClientContext()));
     return (
       <AuthCard
         title="Verify it's you"
         description={<>Before you choose a new password for <strong className="font-medium text-slate-800">{reset.email}</strong>, confirm it&apos;s you with your second step.</>}
       >
-        {useCode ? (
-          <>
-            <ResetRecoveryCodeForm />
-            {hasKey || hasTotp ? (
-              <p className="mt-6 border-t border-slate-200 pt-4 text-sm">
-                <Link className={link} href="/reset-password">
-                  Use your {hasKey ? "security key" : "authenticator app"}{hasKey && hasTotp ? " or authenticator app" : ""} instead
-                </Link>
-              </p>
-            ) : null}
-          </>
-        ) : (
-          <>
-            {hasKey ? <ResetSecurityKeyStep /> : null}
-            {hasKey && hasTotp ? (
-              <p className="my-6 flex items-center gap-3 text-xs font-medium uppercase tracking-wide text-slate-500" aria-hidden="true">
-                <span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" />
-              </p>
-            ) : null}
-            {hasTotp ? <ResetTotpForm appName={getBranding().name} autoFocus={!hasKey} /> : null}
-            {hasCodes ? (
-              <nav aria-label="Other ways to verify" className="mt-6 border-t border-slate-200 pt-4 text-sm">
-                <p className="text-slate-600">Lost your device?</p>
-                <Link className={link} href="/reset-password?method=lookup_secret">Use a recovery code</Link>
-              </nav>
-            ) : null}
-          </>
-        )}
+        {choice?.primary === "webauthn" ? <ResetSecurityKeyStep budget={budget} /> : null}
+        {choice?.primary === "totp" ? <ResetTotpForm appName={getBranding().name} budget={budget} /> : null}
+        {choice?.primary === "lookup_secret" ? <ResetRecoveryCodeForm budget={budget} /> : null}
+        <OtherMethods alternatives={choice?.alternatives ?? []} hrefFor={(method) => `/reset-password?${new URLSearchParams({ method })}`} />
         <p className="mt-6 border-t border-slate-200 pt-4 text-sm text-slate-600">
           Can&apos;t use any of your second steps? A password reset can&apos;t replace them. If you still know your password,{" "}
           <Link className={link} href="/login">sign in</Link> and choose <strong className="font-medium">I can&apos;t use any of my factors</strong>{" "}

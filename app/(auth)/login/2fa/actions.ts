@@ -11,7 +11,7 @@ import { authenticationResponseSchema } from "@/lib/mfa/webauthn-input";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
 import { formFields } from "@/lib/security/action-input";
-import { SECOND_FACTOR_MESSAGES, secondFactorMessage } from "../../second-factor-messages";
+import { SECOND_FACTOR_MESSAGES, secondFactorRefusalState } from "../../second-factor-messages";
 
 const codeField = (empty: string) => z.string({ error: empty }).trim().min(1, empty).max(64, "That code is too long.");
 
@@ -54,7 +54,8 @@ function recoveryCodeUsedUrl(returnTo: string): string {
 export async function verifySecondFactorAction(_previous: FormState, input: FormData): Promise<FormState> {
   const formData = formFields(input);
   const returnTo = safeReturnTo(formData.get("return_to"));
-  const { session } = await requireSecondFactorStep(returnTo);
+  const access = await requireSecondFactorStep(returnTo);
+  const { session } = access;
   const parsed = stepSchema.safeParse({ method: formData.get("method"), code: formData.get("code"), response: formData.get("response") });
   if (!parsed.success) {
     const fieldErrors: Record<string, string[] | undefined> = z.flattenError(parsed.error).fieldErrors;
@@ -64,7 +65,7 @@ export async function verifySecondFactorAction(_previous: FormState, input: Form
   }
   const step = parsed.data;
   const client = await getClientContext();
-  const result = await attemptSecondFactor(session, step.method, client, () => verify(step, session, { client }));
-  if (!result.ok) return { message: secondFactorMessage(step.method, result) };
+  const result = await attemptSecondFactor(access, step.method, client, () => verify(step, session, { client }));
+  if (!result.ok) return secondFactorRefusalState(step.method, result);
   redirect(step.method === "lookup_secret" ? recoveryCodeUsedUrl(returnTo) : returnTo);
 }

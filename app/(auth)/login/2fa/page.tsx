@@ -7,7 +7,12 @@ import { hasSessionCookie } from "@/lib/auth/session";
 import { getBranding } from "@/lib/branding";
 import { formatWait } from "@/lib/security/rate-limit-policy";
 import { reauthCancelUrl, safeReturnTo, signInUrl } from "@/lib/auth/return-to";
-import { enrolledMethods } from "@/lib/mfa";
+import { redirect } from "next/navigation";
+import { secondFactorStepStatus } from "@/lib/auth/flow";
+import { secondFactorStepFor } from "@/lib/mfa";
+import { getClientContext } from "@/lib/security/client";
+import { stepBudgetOf } from "../../second-step/budget";
+import { OtherMethods } from "../../second-step/other-methods";
 import { recoveryDelayText } from "@/lib/auth/account-recovery";
 import { AccountRecoveryRequest } from "./account-recovery-request";
 import { TotpStepForm } from "./components";
@@ -21,9 +26,9 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const link = "text-brand-700 underline-offset-4 hover:underline";
 
 /**
- * The second step, shared by every method. The account's everyday methods (security key,
- * authenticator app) are offered together; a recovery code is the fallback behind a switch, so
- * it isn't spent by habit. Switching is a plain link: it works without JavaScript.
+ * The second step, shared by every method: one primary action (the method lib/mfa picks, the one
+ * used last), the others as links below. Switching is a plain link: it works without JavaScript.
+ * A pause (throttling) is said in words before any typing; it covers every method.
  */
 export default async function SecondFactorPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
@@ -32,15 +37,12 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
   if ((await getAccess()).kind === "anonymous" && (await hasSessionCookie())) return <SignInExpired returnTo={returnTo} />;
   const access = await requireSecondFactorStep(returnTo);
 
-  const methods = await enrolledMethods(access.session.userId);
-  const hasKey = methods.includes("webauthn");
-  const hasTotp = methods.includes("totp");
-  const hasCodes = methods.includes("lookup_secret");
-  const useCode = hasCodes && (params.method === "lookup_secret" || (!hasKey && !hasTotp));
-  const hrefWith = (extra: Record<string, string>) => {
-    const query = new URLSearchParams({ ...extra, ...(returnTo !== "/" ? { return_to: returnTo } : {}) }).toString();
-    return query ? `/login/2fa?${query}` : "/login/2fa";
-  };
+  const choice = await secondFactorStepFor(access.session.userId, params.method);
+  // Nothing to verify with (the last factor went meanwhile): the guard already let it through.
+  if (!choice) redirect(returnTo);
+  const budget = stepBudgetOf(await secondFactorStepStatus(access, await getClientContext()));
+  const hrefFor = (method: string) =>
+    `/login/2fa?${new URLSearchParams({ method, ...(returnTo !== "/" ? { return_to: returnTo } : {}) })}`;
 
   // Signed in already: this is the second step of confirming it's you, which Cancel just leaves.
   const reauth = access.kind === "signed_in";
@@ -68,34 +70,10 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
         )
       }
     >
-      {useCode ? (
-        <>
-          <RecoveryCodeForm returnTo={returnTo} />
-          {hasKey || hasTotp ? (
-            <p className="mt-6 border-t border-slate-200 pt-4 text-sm">
-              <Link className={link} href={hrefWith({})}>
-                Use your {hasKey ? "security key" : "authenticator app"}{hasKey && hasTotp ? " or authenticator app" : ""} instead
-              </Link>
-            </p>
-          ) : null}
-        </>
-      ) : (
-        <>
-          {hasKey ? <SecurityKeyStep returnTo={returnTo} /> : null}
-          {hasKey && hasTotp ? (
-            <p className="my-6 flex items-center gap-3 text-xs font-medium uppercase tracking-wide text-slate-500" aria-hidden="true">
-              <span className="h-px flex-1 bg-slate-200" />or<span className="h-px flex-1 bg-slate-200" />
-            </p>
-          ) : null}
-          {hasTotp ? <TotpStepForm appName={getBranding().name} returnTo={returnTo} autoFocus={!hasKey} /> : null}
-          {hasCodes ? (
-            <nav aria-label="Other ways to verify" className="mt-6 border-t border-slate-200 pt-4 text-sm">
-              <p className="text-slate-600">Lost your device?</p>
-              <Link className={link} href={hrefWith({ method: "lookup_secret" })}>Use a recovery code</Link>
-            </nav>
-          ) : null}
-        </>
-      )}
+      {choice.primary === "webauthn" ? <SecurityKeyStep returnTo={returnTo} budget={budget} /> : null}
+      {choice.primary === "totp" ? <TotpStepForm appName={getBranding().name} returnTo={returnTo} budget={budget} /> : null}
+      {choice.primary === "lookup_secret" ? <RecoveryCodeForm returnTo={returnTo} budget={budget} /> : null}
+      <OtherMethods alternatives={choice.alternatives} hrefFor={hrefFor} />
       <AccountRecoveryRequest returnTo={returnTo} delay={recoveryDelayText()} />
     </AuthCard>
   );

@@ -17,13 +17,21 @@ const PRIMARY_LINK =
   "inline-flex items-center justify-center rounded-lg px-4 py-2 text-sm font-semibold shadow-sm transition bg-brand-600 text-white hover:bg-brand-700";
 const TEXT_LINK = "text-brand-700 underline-offset-4 hover:underline";
 
+/**
+ * Where "Review security settings" leads: the settings page at its recovery codes section (its
+ * privileged gate asks to confirm it's you first if the window has passed; the fragment survives).
+ */
+const REVIEW_HREF = "/settings/security#recovery-codes";
+
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /**
  * Shown right after a sign-in with a recovery code, before the user goes on: how many codes are
  * left (never on the sign-in step itself, Discourse's point), with a new set offered at
  * LOW_RECOVERY_CODES_THRESHOLD or fewer and asked for when none are left. The session is fully
- * authenticated here, hence privileged, so the new set can be made on the spot.
+ * authenticated here, hence privileged, so the new set can be made on the spot. With more left, the
+ * main action is reviewing the security settings (a lost device to replace, a new set to make);
+ * Continue stays secondary.
  */
 export default async function RecoveryCodeUsedPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
@@ -58,8 +66,9 @@ export default async function RecoveryCodeUsedPage({ searchParams }: { searchPar
     );
   }
 
+  const continueLabel = !low ? "Continue" : remaining === 0 ? "Continue without recovery codes" : "Not now, continue";
   return (
-    <AuthCard title="Recovery code used" footer={low ? continueLink(remaining === 0 ? "Continue without recovery codes" : "Not now, continue", false) : undefined}>
+    <AuthCard title="Recovery code used" footer={continueLink(continueLabel, false)}>
       <div className="space-y-4 text-sm text-slate-700">
         <p role="status">
           {lastUsed ? <>You signed in with recovery code {lastUsed}; it can&apos;t be used again. </> : null}
@@ -71,8 +80,11 @@ export default async function RecoveryCodeUsedPage({ searchParams }: { searchPar
         </p>
         {!low ? (
           <>
-            <p>If you lost your authenticator app or security key, set up a new one in Security settings.</p>
-            {continueLink("Continue", true)}
+            <p>
+              If you lost your authenticator app or security key, remove it and set up a new one, and generate new recovery
+              codes so the old set (which someone may have seen) stops working.
+            </p>
+            <Link href={REVIEW_HREF} className={`${PRIMARY_LINK} w-full`}>Review security settings</Link>
           </>
         ) : (
           privileged ? (
@@ -80,7 +92,7 @@ export default async function RecoveryCodeUsedPage({ searchParams }: { searchPar
             <RecoveryCodesGenerator action={recoveryCodesAction} appName={getConfig().APP_NAME} email={session.email} page={here}
               after={`${here}&saved=1`} replacing={remaining > 0} idle={nudge} />
           ) : (
-            <>{nudge}<Link href="/settings/security" className={PRIMARY_LINK}>Go to Security settings</Link></>
+            <>{nudge}<Link href={REVIEW_HREF} className={`${PRIMARY_LINK} w-full`}>Review security settings</Link></>
           )
         )}
       </div>
