@@ -16,6 +16,7 @@ import { cpus, availableParallelism, tmpdir } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runFigures } from "./lib/figures.mjs";
 import { capture, cpuSeconds, MemoryProbe, request, run, sleep } from "./lib/util.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -135,7 +136,7 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
  * One autocannon run. Reusable entries (sessions, password accounts) go round-robin for `seconds`;
  * single-use entries (pending second factors) are seeded to match `amount`, the number of requests
  * the run makes, so none is ever sent twice. Req/s is counted from the responses themselves, over
- * the time from the start to the last response.
+ * the time from the start to the last response; a run that measured nothing fails (lib/figures.mjs).
  */
 async function load(system, scenario, pool, connections, { seconds = SECONDS, amount } = {}) {
   let next = 0;
@@ -176,15 +177,18 @@ async function load(system, scenario, pool, connections, { seconds = SECONDS, am
       (err, res) => (err ? reject(err) : resolve(res)),
     );
   });
+  const ended = performance.now();
   const cpu = cpuSeconds(pids) - cpu0;
   const other = Object.fromEntries(others.map(([role, pid], i) => [role, responses ? ((cpuSeconds(pid) - other0[i]) * 1000) / responses : null]));
-  const duration = (last - started) / 1000;
+  const { rps, errors, errorSamples, duration } = runFigures({
+    responses, invalid, errors: result.errors, timeouts: result.timeouts, started, last, ended, samples,
+  });
   return {
-    rps: duration > 0 ? responses / duration : 0,
+    rps,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: invalid + result.errors + result.timeouts,
-    errorSamples: samples,
+    errors,
+    errorSamples,
     responses,
     cpuMsPerRequest: responses ? (cpu * 1000) / responses : null,
     // By role (postgres, nginx): the CPU those processes spent per response during the run.

@@ -71,6 +71,8 @@ async function startServer(port: number, dataDir: string): Promise<ChildProcess>
       // Each browser context plays its own client address (X-Forwarded-For), so the sessions list
       // shows addresses and one context's attempts never throttle another's.
       TRUSTED_PROXY_HOPS: "1",
+      // As on the e2e servers: a recovery's wait the pictures can sit out.
+      ACCOUNT_RECOVERY_DELAY: "8",
     },
   });
   const deadline = Date.now() + 60_000;
@@ -390,6 +392,7 @@ async function takeAll(browser: Browser): Promise<void> {
     await phonePage.goto("/login");
     await fillSignIn(phonePage, alice, PASSWORD);
     await at(phonePage, /^\/login\/2fa/);
+    await phonePage.goto("/login/2fa?method=totp");
     await phonePage.getByLabel(/authentication code/i).fill(await app!.code());
     await button(phonePage, /^verify$/i).click();
     await phonePage.waitForURL((url) => url.pathname !== "/login/2fa", { timeout: TIMEOUT_MS });
@@ -426,10 +429,15 @@ async function takeAll(browser: Browser): Promise<void> {
       await fillSignIn(page, alice, "not the password");
       await visible(page.getByRole("alert").filter({ hasText: /\S/ }));
     });
-    await state("second-step", "The second step: authenticator app or security key", page, async () => {
+    await state("second-step", "The second step: the method used last first, the others as links", page, async () => {
       await page.goto("/login");
       await fillSignIn(page, alice, PASSWORD);
       await at(page, /^\/login\/2fa/);
+      await visible(page.getByRole("navigation", { name: /other ways to verify/i }));
+    });
+    await state("second-step-app", "The second step: the authenticator app chosen", page, async () => {
+      const link = page.getByRole("link", { name: /use an authenticator app instead/i });
+      if ((await link.count()) > 0) await link.click();
       await visible(page.getByLabel(/authentication code/i));
     });
     await state("second-step-recovery-code", "The second step: a recovery code", page, async () => {
@@ -501,6 +509,58 @@ async function takeAll(browser: Browser): Promise<void> {
       await bob.getByLabel(/^new password$/i).fill("a brand new picture password");
       await button(bob, /^set new password$/i).click();
       await at(bob, /^\/login\?notice=/);
+    });
+    await context.close();
+  });
+
+  await journey("Account recovery, every factor lost", async (state) => {
+    const context = await newContext(browser);
+    const dave = await context.newPage();
+    const email = "dave@example.com";
+    await signUp(dave, email);
+    await dave.goto(await mailedLink(email, "/verify-email"));
+    await dave.goto("/settings/security");
+    const daveApp = await setUpAuthenticator(dave);
+    await skipOfferedCodes(dave);
+    // Signed in on another device before the recovery starts: that session shows the banner.
+    const owner = await newContext(browser);
+    const ownerPage = await owner.newPage();
+    await ownerPage.goto("/login");
+    await fillSignIn(ownerPage, email, PASSWORD);
+    await at(ownerPage, /^\/login\/2fa/);
+    await ownerPage.goto("/login/2fa?method=totp");
+    await ownerPage.getByLabel(/authentication code/i).fill(await daveApp.code());
+    await button(ownerPage, /^verify$/i).click();
+    await ownerPage.waitForURL((url) => url.pathname !== "/login/2fa", { timeout: TIMEOUT_MS });
+    await signOut(dave);
+    await fillSignIn(dave, email, PASSWORD);
+    await at(dave, /^\/login\/2fa/);
+    await state("account-recovery-asked", "The second step: I can't use any of my factors", dave, async () => {
+      await button(dave, /^i can't use any of my factors$/i).click();
+      await visible(status(dave, /we sent a recovery link/i));
+    });
+    const link = await mailedLink(email, "/account-recovery");
+    await state("account-recovery-waiting", "Account recovery: the wait has started", dave, async () => {
+      await dave.goto(link);
+      await visible(dave.getByRole("heading", { name: /^account recovery started$/i }));
+    });
+    await state("account-recovery-banner", "A session signed in before the wait: the banner", ownerPage, async () => {
+      await ownerPage.goto("/");
+      await visible(ownerPage.getByRole("region", { name: /^account recovery under way$/i }));
+    });
+    await owner.close();
+    await state("account-recovery-finish", "Account recovery: after the wait, the password", dave, async () => {
+      const until = await status(dave, /./).locator("time").first().getAttribute("datetime");
+      const wait = until ? new Date(until).getTime() - Date.now() : 0;
+      if (wait > 0) await dave.waitForTimeout(wait + 500);
+      await dave.goto(link);
+      await visible(dave.getByRole("heading", { name: /^finish account recovery$/i }));
+    });
+    await state("account-recovered", "Account recovered: every second step removed", dave, async () => {
+      await dave.getByLabel(/^\s*password\s*\*?$/i).fill(PASSWORD);
+      await button(dave, /^finish recovery$/i).click();
+      await at(dave, /^\/settings\/security/);
+      await visible(status(dave, /your account is recovered/i));
     });
     await context.close();
   });

@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
 import { getDb, step, writeTransaction } from "@/db/client";
 import { isUniqueViolation } from "@/db/errors";
-import { linkedIdentities, users } from "@/db/schema";
+import { linkedIdentities, users, webauthnCredentials } from "@/db/schema";
 
 export type LinkedIdentityRow = typeof linkedIdentities.$inferSelect;
 
@@ -87,17 +87,25 @@ export async function insertUserWithIdentity(user: typeof users.$inferInsert, id
 export type UnlinkOutcome = { kind: "unlinked"; row: LinkedIdentityRow } | { kind: "missing" } | { kind: "last" };
 
 /**
- * Removes one identity of this user's unless it is the last way in: the caller says whether the
- * account has another (a password, a passkey); the other identities are counted here, in the same
- * transaction as the delete and serialised per user, so two unlinks at once can't both pass.
+ * Removes one identity of this user's unless `refuse` says it is the last way in (lib/mfa/ways-in.ts
+ * decides; it gets the account's identities and passkeys, counted in the same transaction as the
+ * delete). Serialised per user under the lock the passkey removal takes, so two removals at once
+ * (two identities, or an identity and a passkey) can't both pass.
  */
-export async function deleteLinkedIdentityUnlessLast(userId: string, id: string, hasOtherWayIn: boolean): Promise<UnlinkOutcome> {
+export async function deleteLinkedIdentityUnless(
+  userId: string,
+  id: string,
+  refuse: (ways: { passkeys: number; linkedIdentities: number }) => boolean,
+): Promise<UnlinkOutcome> {
   return writeTransaction(
     function* (tx) {
       const rows = yield* step(tx.select().from(linkedIdentities).where(eq(linkedIdentities.userId, userId)));
       const row = rows.find((r) => r.id === id);
       if (!row) return { kind: "missing" } as const;
-      if (!hasOtherWayIn && rows.length <= 1) return { kind: "last" } as const;
+      const [passkeys] = yield* step(
+        tx.select({ n: count() }).from(webauthnCredentials).where(and(eq(webauthnCredentials.userId, userId), eq(webauthnCredentials.isPasskey, true))),
+      );
+      if (refuse({ passkeys: Number(passkeys?.n ?? 0), linkedIdentities: rows.length })) return { kind: "last" } as const;
       yield* step(tx.delete(linkedIdentities).where(and(eq(linkedIdentities.userId, userId), eq(linkedIdentities.id, id))));
       return { kind: "unlinked", row } as const;
     },

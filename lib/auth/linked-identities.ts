@@ -1,8 +1,8 @@
 import "server-only";
-import { deleteLinkedIdentityUnlessLast, listLinkedIdentities, type LinkedIdentityRow } from "@/db/queries/linked-identities";
+import { deleteLinkedIdentityUnless, listLinkedIdentities, type LinkedIdentityRow } from "@/db/queries/linked-identities";
 import { findUserById } from "@/db/queries/users";
-import { listWebAuthnCredentials } from "@/db/queries/webauthn";
 import { hasPassword } from "@/lib/auth/password";
+import { unlinkLeavesNoWayIn } from "@/lib/mfa/ways-in";
 import { recordSecurityEvent } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
 
@@ -12,19 +12,13 @@ export async function linkedIdentitiesOf(userId: string): Promise<LinkedIdentity
   return listLinkedIdentities(userId);
 }
 
-/**
- * The ways into an account that need nothing else first: a password, a passkey (a whole sign-in on
- * its own), a linked identity. A security key that isn't a passkey only follows a first factor.
- */
-export async function hasPasswordOrPasskey(userId: string): Promise<boolean> {
-  const user = await findUserById(userId);
-  if (user && hasPassword(user)) return true;
-  return (await listWebAuthnCredentials(userId)).some((key) => key.isPasskey);
-}
-
 /** Unlinks one identity of the account, never its last way to sign in; logged and mailed. */
 export async function unlinkIdentity(userId: string, identityId: string, client: ClientContext): Promise<"unlinked" | "missing" | "last"> {
-  const outcome = await deleteLinkedIdentityUnlessLast(userId, identityId, await hasPasswordOrPasskey(userId));
+  // A password is never removed, only set, so reading it before the transaction is safe; the
+  // passkeys and identities, which can go, are counted inside it (db/queries/linked-identities.ts).
+  const user = await findUserById(userId);
+  const withPassword = user ? hasPassword(user) : false;
+  const outcome = await deleteLinkedIdentityUnless(userId, identityId, (ways) => unlinkLeavesNoWayIn({ hasPassword: withPassword, ...ways }));
   if (outcome.kind === "unlinked") {
     await recordSecurityEvent(userId, "oidc.unlinked", client, { provider_email: outcome.row.email });
   }

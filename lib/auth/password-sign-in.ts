@@ -5,8 +5,11 @@ import { signInSchema } from "@/lib/auth/credentials";
 import { verifyAgainstDummy, verifyUserPassword } from "@/lib/auth/password";
 import { recordSecurityEventLater } from "@/lib/security/audit";
 import type { ClientContext } from "@/lib/security/client";
+import type { BudgetStatus } from "@/lib/security/rate-limit-policy";
 import {
+  passwordBudgetStatus,
   passwordSucceeded,
+  reauthFirstFactorBudgetStatus,
   reachedAlert,
   reauthFirstFactorSucceeded,
   resetAttempts,
@@ -17,7 +20,12 @@ import {
 export type PasswordCheck =
   | { ok: true; user: { id: string; email: string } }
   /** "locked": 100 consecutive failures; password sign-in waits for the owner's way out. */
-  | { ok: false; reason: "invalid" | "busy" | "locked" }
+  | { ok: false; reason: "busy" | "locked" }
+  /**
+   * A wrong email or password, with where the budget stands after it (the form warns before a
+   * pause). Read from the typed email's counter whether or not it has an account: the same answer.
+   */
+  | { ok: false; reason: "invalid"; budget?: BudgetStatus }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 /**
@@ -57,7 +65,9 @@ export async function checkPassword(input: unknown, client: ClientContext, budge
       // Exactly one request sees the alert count (the counter is updated atomically).
       if (reachedAlert("signInAccount", limit)) recordSecurityEventLater(user.id, "signin.failures_alert", client);
     }
-    return { ok: false, reason: "invalid" };
+    // Read the same way for every typed email, known or not (one more query either way).
+    const status = budget === "reauth" ? await reauthFirstFactorBudgetStatus(email) : await passwordBudgetStatus(email, client);
+    return { ok: false, reason: "invalid", budget: status };
   }
   await (budget === "reauth" ? reauthFirstFactorSucceeded(email) : passwordSucceeded(email, client));
   return { ok: true, user: { id: user.id, email: user.email } };

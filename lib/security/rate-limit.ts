@@ -185,13 +185,37 @@ export async function refundAttempt(name: RateLimitName, key: string): Promise<v
  * here, next to the table, and nowhere else.
  */
 
-/** A password attempt: the client address's failures and the typed email's run. */
-export function spendPasswordAttempt(email: string, client: ClientContext): Promise<AttemptsResult> {
-  return spendAttempts([
+/** Where a set of counters stands, without spending (the worst of them, combineBudgets). */
+async function budgetOf(buckets: ReadonlyArray<readonly [RateLimitName, string]>, now: Date): Promise<BudgetStatus> {
+  const statuses = await Promise.all(buckets.map(async ([name, key]) => budgetStatus(await findRateLimit(name, key), now, policyOf(name))));
+  return combineBudgets(statuses);
+}
+
+function passwordBuckets(email: string, client: ClientContext): Array<readonly [RateLimitName, string]> {
+  return [
     ["signInIp", ipBucketKey(client.ip)],
     // Keyed by the email typed, whether or not it has an account, so refusals reveal nothing.
     ["signInAccount", email],
-  ]);
+  ];
+}
+
+/** A password attempt: the client address's failures and the typed email's run. */
+export function spendPasswordAttempt(email: string, client: ClientContext): Promise<AttemptsResult> {
+  return spendAttempts(passwordBuckets(email, client));
+}
+
+/**
+ * Where the next password attempt stands, without spending one, so a wrong password can warn
+ * before a pause. Read from the same buckets as spendPasswordAttempt (the typed email's, known or
+ * not, and the address's), so the warning reads the same for an address with no account.
+ */
+export function passwordBudgetStatus(email: string, client: ClientContext, now = new Date()): Promise<BudgetStatus> {
+  return budgetOf(passwordBuckets(email, client), now);
+}
+
+/** The same for a re-authentication: the account's run only (spendReauthFirstFactorAttempt). */
+export function reauthFirstFactorBudgetStatus(email: string, now = new Date()): Promise<BudgetStatus> {
+  return budgetOf(reauthFirstFactorBuckets(email), now);
 }
 
 export async function passwordSucceeded(email: string, client: ClientContext): Promise<void> {
@@ -205,7 +229,11 @@ export async function passwordSucceeded(email: string, client: ClientContext): P
  * others' failures.
  */
 export function spendReauthFirstFactorAttempt(email: string): Promise<AttemptsResult> {
-  return spendAttempts([["signInAccount", email]]);
+  return spendAttempts(reauthFirstFactorBuckets(email));
+}
+
+function reauthFirstFactorBuckets(email: string): Array<readonly [RateLimitName, string]> {
+  return [["signInAccount", email]];
 }
 
 export async function reauthFirstFactorSucceeded(email: string): Promise<void> {
@@ -269,10 +297,7 @@ export async function secondFactorBudgetStatus(
   budget: SecondFactorBudget = "sign_in",
   now = new Date(),
 ): Promise<BudgetStatus> {
-  const statuses = await Promise.all(
-    secondFactorBuckets(userId, client, budget).map(async ([name, key]) => budgetStatus(await findRateLimit(name, key), now, policyOf(name))),
-  );
-  return combineBudgets(statuses);
+  return budgetOf(secondFactorBuckets(userId, client, budget), now);
 }
 
 /** A "forgot password" request: per address typed (known or not, so a refusal says nothing) and per client. */

@@ -9,7 +9,7 @@ import { checkPassword } from "@/lib/auth/password-sign-in";
 import { safeReturnTo, secondFactorUrl, signInUrl } from "@/lib/auth/return-to";
 import { getClientContext } from "@/lib/security/client";
 import type { FormState } from "@/components/ui/form-state";
-import { CONFIRM_MESSAGES, SIGN_IN_MESSAGES, passwordRefusalState } from "./messages";
+import { SIGN_IN_MESSAGES, confirmRefusalState, passwordRefusalState } from "./messages";
 import { formFields } from "@/lib/security/action-input";
 
 const modeSchema = z.enum(FIRST_FACTOR_MODES).catch("sign_in");
@@ -47,7 +47,7 @@ async function confirmPassword(formData: FormData, returnTo: string): Promise<Fo
   if (!parsed.success) return { errors: { password: z.flattenError(parsed.error).formErrors } };
   const client = await getClientContext();
   const check = await checkPassword({ email: access.session.email, password: parsed.data }, client, "reauth");
-  if (!check.ok) return check.reason === "invalid" ? { errors: { password: [CONFIRM_MESSAGES.incorrect] } } : passwordRefusalState(check);
+  if (!check.ok) return confirmRefusalState(check);
   const result = await completeFirstFactor(check.user.id, { method: "password" }, "reauth", client);
   if (result.kind === "raced") return { message: SIGN_IN_MESSAGES.raced };
   redirect(result.kind === "second_factor_due" ? secondFactorUrl(returnTo) : returnTo);

@@ -1,6 +1,6 @@
 import type { PasswordCheck } from "@/lib/auth/password-sign-in";
 import type { FormState } from "@/components/ui/form-state";
-import { PAUSE_MESSAGES, RETRY_MESSAGES } from "../retry-messages";
+import { PAUSE_MESSAGES, RETRY_MESSAGES, pauseWarning } from "../retry-messages";
 
 /** Sign-in messages in one place. One message for wrong email and wrong password, on purpose. */
 export const SIGN_IN_MESSAGES = {
@@ -19,10 +19,40 @@ export function passwordRefusalMessage(check: Extract<PasswordCheck, { ok: false
   return SIGN_IN_MESSAGES[check.reason];
 }
 
-/** As the form shows it: the words, and a pause for its button's countdown. */
+/**
+ * Where the budget stands after a wrong password, in words, as the second step words its own
+ * (second-factor-messages.ts): the pause it just started (with its countdown), the stop at the cap,
+ * or a warning when a pause is near (pauseWarning, the one rule for when). It depends only on the
+ * typed email's counter and the address's, so it reads the same whether or not the email has an
+ * account.
+ */
+function afterWrongPassword(check: Extract<PasswordCheck, { ok: false }>): { words?: string; retryAfterSeconds?: number } {
+  if (check.reason !== "invalid" || !check.budget) return {};
+  const { budget } = check;
+  if (budget.state === "paused") return { words: SIGN_IN_MESSAGES.throttled(budget.retryAfterSeconds), retryAfterSeconds: budget.retryAfterSeconds };
+  if (budget.state === "capped") return { words: SIGN_IN_MESSAGES.locked };
+  return { words: pauseWarning(budget) };
+}
+
+const joined = (message: string, words: string | undefined) => (words ? `${message} ${words}` : message);
+
+/** As the form shows it: the words (and where the budget stands), and a pause for its button's countdown. */
 export function passwordRefusalState(check: Extract<PasswordCheck, { ok: false }>): FormState {
   const message = passwordRefusalMessage(check);
-  return check.reason === "throttled" ? { message, retryAfterSeconds: check.retryAfterSeconds } : { message };
+  if (check.reason === "throttled") return { message, retryAfterSeconds: check.retryAfterSeconds };
+  const { words, retryAfterSeconds } = afterWrongPassword(check);
+  return retryAfterSeconds ? { message: joined(message, words), retryAfterSeconds } : { message: joined(message, words) };
+}
+
+/**
+ * Re-authentication's wrong password, named plainly on its field (where focus lands), followed by
+ * where the budget stands, with the countdown when a pause just started.
+ */
+export function confirmRefusalState(check: Extract<PasswordCheck, { ok: false }>): FormState {
+  if (check.reason !== "invalid") return passwordRefusalState(check);
+  const { words, retryAfterSeconds } = afterWrongPassword(check);
+  const errors = { password: [joined(CONFIRM_MESSAGES.incorrect, words)] };
+  return retryAfterSeconds ? { errors, retryAfterSeconds } : { errors };
 }
 
 /** Re-authentication of a signed-in user: the account is known, so a wrong password is named. */
